@@ -1,0 +1,95 @@
+"""Every knob of the service, read once from `LINKGRAPH_*` environment variables.
+
+The defaults are the embedded, single-machine setup: SQLite under `./data`, direct fetching,
+GraphiQL on. The README's settings table mirrors this class; keep them in step.
+"""
+
+from __future__ import annotations
+
+import ipaddress
+from functools import cached_property
+from pathlib import Path
+from typing import Annotated
+
+from pydantic import Field, field_validator
+from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
+
+Network = ipaddress.IPv4Network | ipaddress.IPv6Network
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(env_prefix="LINKGRAPH_", extra="ignore", frozen=True)
+
+    data_dir: Path = Field(
+        default=Path("data"), description="Where the SQLite cache and other state live."
+    )
+    cache_url: str = Field(
+        default="",
+        description="Preview cache: `sqlite:///path/to/file.sqlite3`. Empty means "
+        "`sqlite:///<data_dir>/cache.sqlite3`.",
+    )
+    cache_ttl: int = Field(default=86_400, gt=0, description="Seconds a preview stays fresh.")
+    failure_ttl: int = Field(
+        default=900, gt=0, description="Seconds a failed fetch is remembered, so that a broken "
+        "link is not fetched again on every request."
+    )
+    public_url: str = Field(
+        default="http://127.0.0.1:8000",
+        description="Where clients reach this service; media URLs are built from it and "
+        "links pointing at it are refused.",
+    )
+    hosts_file: Path | None = Field(
+        default=None, description="A hosts(5) file consulted before DNS by the fetcher."
+    )
+    allow_networks: Annotated[tuple[str, ...], NoDecode] = Field(
+        default=(),
+        description="Comma-separated CIDRs exempt from the private-address block "
+        "(cloud metadata addresses stay blocked).",
+    )
+    ca_bundle: Path | None = Field(
+        default=None, description="Extra PEM certificates trusted besides the system's."
+    )
+    fetch_timeout: float = Field(
+        default=10.0, gt=0, description="Total seconds one fetch may take, redirects included."
+    )
+    connect_timeout: float = Field(default=5.0, gt=0, description="Seconds to connect.")
+    dns_timeout: float = Field(default=5.0, gt=0, description="Seconds to resolve a host.")
+    max_html_bytes: int = Field(
+        default=5 * 1024 * 1024, gt=0, description="Decoded bytes of a page read at most."
+    )
+    max_redirects: int = Field(default=5, ge=0, le=20, description="Redirect hops followed.")
+    fetch_concurrency: int = Field(
+        default=16, gt=0, description="Upstream fetches in flight at once, per process."
+    )
+    user_agent: str = Field(
+        default="Mozilla/5.0 (compatible; Linkgraph/0.1; +https://github.com/linkgraph)",
+        description="User-Agent sent upstream.",
+    )
+    graphiql: bool = Field(default=True, description="Serve the GraphiQL IDE at /graphql.")
+
+    @field_validator("allow_networks", mode="before")
+    @classmethod
+    def _split_networks(cls, value: object) -> object:
+        if isinstance(value, str):
+            return tuple(part.strip() for part in value.split(",") if part.strip())
+        return value
+
+    @field_validator("allow_networks")
+    @classmethod
+    def _check_networks(cls, value: tuple[str, ...]) -> tuple[str, ...]:
+        for cidr in value:
+            ipaddress.ip_network(cidr, strict=False)
+        return value
+
+    @field_validator("public_url")
+    @classmethod
+    def _strip_slash(cls, value: str) -> str:
+        return value.rstrip("/")
+
+    @cached_property
+    def allowed_networks(self) -> tuple[Network, ...]:
+        return tuple(ipaddress.ip_network(cidr, strict=False) for cidr in self.allow_networks)
+
+    @cached_property
+    def resolved_cache_url(self) -> str:
+        return self.cache_url or f"sqlite:///{self.data_dir / 'cache.sqlite3'}"
