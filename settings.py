@@ -30,8 +30,10 @@ class Settings(BaseSettings):
     )
     cache_ttl: int = Field(default=86_400, gt=0, description="Seconds a preview stays fresh.")
     failure_ttl: int = Field(
-        default=900, gt=0, description="Seconds a failed fetch is remembered, so that a broken "
-        "link is not fetched again on every request."
+        default=900,
+        gt=0,
+        description="Seconds a failed fetch is remembered, so that a broken "
+        "link is not fetched again on every request.",
     )
     public_url: str = Field(
         default="http://127.0.0.1:8000",

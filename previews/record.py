@@ -93,7 +93,7 @@ class Icon(msgspec.Struct, frozen=True):
     background_color: str | None = None
 
 
-class TiktokUser(msgspec.Struct, frozen=True, tag="TIKTOK_USER"):
+class TiktokUser(msgspec.Struct, frozen=True, tag="TIKTOK_USER", tag_field="kind"):
     """A TikTok creator's profile, as Peekalink's TIKTOK_USER object."""
 
     username: str
@@ -115,7 +115,7 @@ class TiktokUser(msgspec.Struct, frozen=True, tag="TIKTOK_USER"):
 Details = TiktokUser
 
 
-class Preview(msgspec.Struct, frozen=True, tag="preview"):
+class Preview(msgspec.Struct, frozen=True, tag="preview", tag_field="kind"):
     """A successful preview of one link."""
 
     url: str
@@ -133,7 +133,7 @@ class Preview(msgspec.Struct, frozen=True, tag="preview"):
     details: Details | None = None
 
 
-class Failure(msgspec.Struct, frozen=True, tag="failure"):
+class Failure(msgspec.Struct, frozen=True, tag="failure", tag_field="kind"):
     """A link that has no preview, and why; cached briefly like a preview."""
 
     url: str

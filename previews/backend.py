@@ -1,0 +1,19 @@
+"""The backend contract: one normalised URL in, one outcome out.
+
+The direct backend fetches pages itself; the Peekalink backend asks Peekalink's API. Both
+answer with the same canonical record, so everything above them is the same.
+"""
+
+from __future__ import annotations
+
+from typing import Protocol
+
+from previews.record import Outcome
+
+
+class Backend(Protocol):
+    async def preview(self, url: str) -> Outcome:
+        """The preview of `url` (normalised), or a Failure; never raises for a bad link."""
+        ...
+
+    async def aclose(self) -> None: ...

@@ -1,0 +1,1 @@
+"""Root fields and the per-request machinery (context, DataLoader) behind them."""

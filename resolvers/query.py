@@ -1,0 +1,51 @@
+"""The root Query: `preview` for one link, `previews` for a batch."""
+
+from __future__ import annotations
+
+import asyncio
+from typing import Annotated
+
+import strawberry
+from strawberry.types import Info
+
+from previews.record import Outcome
+from resolvers.context import Context
+from schema.mapping import GraphResult, to_graph
+from schema.results import PreviewResult
+
+
+async def _outcome(context: Context, url: str) -> Outcome:
+    key = context.service.key_for(url)
+    if isinstance(key, str):
+        outcome: Outcome = await context.loader.load(key)
+        return outcome
+    return key
+
+
+@strawberry.type(description="Link previews.")
+class Query:
+    @strawberry.field(
+        description="The preview of one link. A link that cannot be previewed answers with a "
+        "PreviewError rather than a GraphQL error."
+    )
+    async def preview(
+        self,
+        info: Info[Context, None],
+        url: Annotated[str, strawberry.argument(description="The link, as a user wrote it.")],
+    ) -> PreviewResult:
+        return to_graph(await _outcome(info.context, url))
+
+    @strawberry.field(
+        description="Previews of many links, in the order given; each link is fetched at most "
+        "once per request, and one bad link never affects the others."
+    )
+    async def previews(
+        self,
+        info: Info[Context, None],
+        urls: Annotated[
+            list[str], strawberry.argument(description="The links, as users wrote them.")
+        ],
+    ) -> list[PreviewResult]:
+        outcomes = await asyncio.gather(*(_outcome(info.context, url) for url in urls))
+        results: list[GraphResult] = [to_graph(outcome) for outcome in outcomes]
+        return results

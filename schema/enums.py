@@ -1,0 +1,34 @@
+"""The record's enums, exposed to GraphQL under the names Peekalink uses."""
+
+from __future__ import annotations
+
+import strawberry
+
+from previews import record
+
+# The record's enums are the GraphQL enums: registering them here keeps one set of values.
+LinkType = record.LinkType
+Visibility = record.Visibility
+PreviewErrorCode = record.ErrorCode
+
+strawberry.enum(
+    LinkType,
+    name="LinkType",
+    description="What kind of thing a link points at; selects the typed object a preview "
+    "carries. Values are Peekalink's.",
+)
+
+strawberry.enum(
+    Visibility,
+    name="Visibility",
+    description="Whether an account's content is visible to everyone or to approved "
+    "followers only.",
+)
+
+strawberry.enum(
+    PreviewErrorCode,
+    name="PreviewErrorCode",
+    description="Why a link has no preview. Peekalink's codes, plus LINK_TOO_LARGE (the "
+    "page or file is over the size this service reads) and LINK_NOT_FOUND (the origin "
+    "answered 404).",
+)

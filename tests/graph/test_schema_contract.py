@@ -1,0 +1,88 @@
+"""schema.graphql is a contract: it must match the code, and describe everything."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+from graphql import (
+    GraphQLEnumType,
+    GraphQLInterfaceType,
+    GraphQLObjectType,
+    GraphQLUnionType,
+)
+
+from schema import PREVIEW_TYPES, schema
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def test_committed_schema_matches_the_code() -> None:
+    committed = (ROOT / "schema.graphql").read_text()
+    assert committed.strip() == schema.as_str().strip(), (
+        "schema.graphql is stale: run `strawberry export-schema schema:schema "
+        "--output schema.graphql`"
+    )
+
+
+def test_export_schema_command_reproduces_the_file() -> None:
+    strawberry = Path(sys.executable).parent / "strawberry"
+    printed = subprocess.run(
+        [str(strawberry), "export-schema", "schema:schema"],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout
+    assert printed.strip() == (ROOT / "schema.graphql").read_text().strip()
+
+
+def _own_types() -> list[object]:
+    return [
+        graphql_type
+        for name, graphql_type in schema._schema.type_map.items()
+        if not name.startswith("__")
+        and name not in {"String", "Boolean", "Int", "Float", "ID", "DateTime"}
+    ]
+
+
+def test_every_type_field_and_argument_is_described() -> None:
+    missing = []
+    for graphql_type in _own_types():
+        name = graphql_type.name  # type: ignore[attr-defined]
+        if not graphql_type.description:  # type: ignore[attr-defined]
+            missing.append(name)
+        if isinstance(graphql_type, GraphQLObjectType | GraphQLInterfaceType):
+            for field_name, field in graphql_type.fields.items():
+                if not field.description:
+                    missing.append(f"{name}.{field_name}")
+                missing.extend(
+                    f"{name}.{field_name}({arg_name})"
+                    for arg_name, arg in field.args.items()
+                    if not arg.description
+                )
+    assert missing == []
+
+
+def test_union_lists_every_link_preview_implementation() -> None:
+    union = schema._schema.type_map["PreviewResult"]
+    interface = schema._schema.type_map["LinkPreview"]
+    assert isinstance(union, GraphQLUnionType)
+    assert isinstance(interface, GraphQLInterfaceType)
+    implementations = {t.name for t in schema._schema.get_possible_types(interface)}
+    members = {t.name for t in union.types}
+    assert members == implementations | {"PreviewError"}
+    assert {t.__name__ for t in PREVIEW_TYPES} == implementations
+
+
+def test_enums_carry_peekalink_values() -> None:
+    link_type = schema._schema.type_map["LinkType"]
+    codes = schema._schema.type_map["PreviewErrorCode"]
+    assert isinstance(link_type, GraphQLEnumType)
+    assert isinstance(codes, GraphQLEnumType)
+    assert {"PAGE", "TIKTOK_USER", "GITHUB_REPOSITORY", "UNKNOWN"} <= set(link_type.values)
+    assert len(link_type.values) == 21
+    assert {"LINK_INVALID_URL", "LINK_BLOCKED", "LINK_TOO_LARGE", "LINK_NOT_FOUND"} <= set(
+        codes.values
+    )

@@ -1,0 +1,184 @@
+"""A real origin on loopback that serves the saved corpus pages under their real host names.
+
+The fetcher reaches it the way it reaches the internet: the test writes a hosts(5) file that
+maps every corpus host to one loopback address, opens that address with
+LINKGRAPH_ALLOW_NETWORKS, and trusts the origin's certificate through LINKGRAPH_CA_BUNDLE.
+The origin listens on ports 443 and 80 of its own address (127.8.0.1 by default), so URLs keep
+their real scheme, host and port; that needs root or CAP_NET_BIND_SERVICE, which CI has.
+"""
+
+from __future__ import annotations
+
+import json
+import ssl
+import threading
+import time
+from collections import Counter
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+from urllib.parse import urlsplit
+
+import trustme
+
+CORPUS_DIR = Path(__file__).resolve().parents[3] / "shared" / "corpus"
+
+# Pages whose bytes are not UTF-8: how SOURCES.md says to serve them.
+_CONTENT_TYPES = {
+    "pages/link_thumbnailer/google_shift_jis.html": "text/html; charset=Shift_JIS",
+    "pages/html-get/51242_54045.html": "text/html",
+    "pages/html-get/rp.pl.html": "text/html",
+}
+
+
+@dataclass(frozen=True, slots=True)
+class CorpusPage:
+    file: str
+    url: str
+    status: int
+    content_type: str
+    body: bytes
+
+
+@dataclass(frozen=True, slots=True)
+class Hit:
+    host: str
+    target: str
+    started: float
+    finished: float
+
+
+def _key(url: str) -> tuple[str, str, str]:
+    parts = urlsplit(url)
+    return (
+        parts.scheme,
+        parts.hostname or "",
+        parts.path + (f"?{parts.query}" if parts.query else ""),
+    )
+
+
+def _split_response(raw: bytes) -> tuple[int, str, bytes]:
+    """Split a saved raw HTTP response into its status, Content-Type and body."""
+    for separator in (b"\r\n\r\n", b"\n\n"):
+        head, sep, body = raw.partition(separator)
+        if sep:
+            break
+    lines = head.decode("latin-1").splitlines()
+    status = int(lines[0].split()[1])
+    content_type = "text/html"
+    for line in lines[1:]:
+        name, _, value = line.partition(":")
+        if name.strip().lower() == "content-type":
+            content_type = value.strip()
+    return status, content_type, body
+
+
+def load_corpus(corpus_dir: Path = CORPUS_DIR) -> list[CorpusPage]:
+    """Every manifest page that has a URL; a URL saved twice gets a `_corpus=N` query on the
+    later copies so that each page stays reachable."""
+    manifest = json.loads((corpus_dir / "manifest.json").read_text())
+    seen: Counter[str] = Counter()
+    pages = []
+    for entry in manifest:
+        url = entry.get("url")
+        if not url or not url.startswith(("http://", "https://")):
+            continue
+        raw = (corpus_dir / entry["file"]).read_bytes()
+        if entry["file"].endswith(".response") and entry["file"].startswith("pages/metainspector"):
+            status, content_type, body = _split_response(raw)
+        else:
+            status = 200
+            content_type = _CONTENT_TYPES.get(entry["file"], "text/html; charset=utf-8")
+            body = raw
+        seen[url] += 1
+        if seen[url] > 1:
+            url += ("&" if urlsplit(url).query else "?") + f"_corpus={seen[url]}"
+        pages.append(CorpusPage(entry["file"], url, status, content_type, body))
+    return pages
+
+
+@dataclass
+class CorpusOrigin:
+    """The running origin: its pages, its request log and the files a fetcher needs."""
+
+    address: str
+    pages: dict[tuple[str, str, str], CorpusPage]
+    ca_path: Path
+    hosts_path: Path
+    delay: float = 0.0
+    hits: list[Hit] = field(default_factory=list)
+    lock: threading.Lock = field(default_factory=threading.Lock)
+
+    def count(self, url: str) -> int:
+        """How many requests reached `url` since the last reset."""
+        _, host, target = _key(url)
+        with self.lock:
+            return sum(1 for hit in self.hits if (hit.host, hit.target) == (host, target))
+
+    def reset(self) -> None:
+        with self.lock:
+            self.hits.clear()
+
+    def add(self, url: str, body: bytes, content_type: str = "text/html; charset=utf-8") -> None:
+        """Serve an extra page (its host must be one of the corpus hosts)."""
+        self.pages[_key(url)] = CorpusPage("(added by test)", url, 200, content_type, body)
+
+
+def _handler(origin: CorpusOrigin, scheme: str) -> type[BaseHTTPRequestHandler]:
+    class Handler(BaseHTTPRequestHandler):
+        protocol_version = "HTTP/1.1"
+
+        def do_GET(self) -> None:
+            started = time.monotonic()
+            host = (self.headers.get("Host") or "").rsplit(":", 1)[0].lower()
+            page = origin.pages.get((scheme, host, self.path))
+            if origin.delay:
+                time.sleep(origin.delay)
+            if page is None:
+                status, content_type, body = 404, "text/plain", b"not in the corpus"
+            else:
+                status, content_type, body = page.status, page.content_type, page.body
+            self.send_response(status)
+            self.send_header("Content-Type", content_type)
+            self.send_header("Content-Length", str(len(body)))
+            self.end_headers()
+            self.wfile.write(body)
+            with origin.lock:
+                origin.hits.append(Hit(host, self.path, started, time.monotonic()))
+
+        def log_message(self, format: str, *args: object) -> None:
+            return None
+
+    return Handler
+
+
+@contextmanager
+def serve_corpus(workdir: Path, address: str = "127.8.0.1") -> Iterator[CorpusOrigin]:
+    pages = load_corpus()
+    hosts = sorted({urlsplit(page.url).hostname or "" for page in pages})
+    ca = trustme.CA()
+    cert = ca.issue_cert(*hosts)
+    ca_path = workdir / "corpus-ca.pem"
+    ca.cert_pem.write_to_path(str(ca_path))
+    hosts_path = workdir / "hosts"
+    hosts_path.write_text(f"{address} {' '.join(hosts)}\n")
+    origin = CorpusOrigin(address=address, pages={}, ca_path=ca_path, hosts_path=hosts_path)
+    origin.pages.update((_key(page.url), page) for page in pages)
+
+    context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+    cert.configure_cert(context)
+    https = ThreadingHTTPServer((address, 443), _handler(origin, "https"))
+    https.socket = context.wrap_socket(https.socket, server_side=True)
+    http = ThreadingHTTPServer((address, 80), _handler(origin, "http"))
+    servers = [https, http]
+    threads = [threading.Thread(target=s.serve_forever, daemon=True) for s in servers]
+    for thread in threads:
+        thread.start()
+    try:
+        yield origin
+    finally:
+        for server in servers:
+            server.shutdown()
+            server.server_close()
