@@ -49,12 +49,17 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         async with AsyncExitStack() as stack:
-            fetcher = SafeFetcher(fetch_policy(settings))
+            policy = fetch_policy(settings)
+            fetcher = SafeFetcher(policy)
             stack.push_async_callback(fetcher.aclose)
             cache = SqliteCache.from_url(settings.resolved_cache_url)
             backend = DirectBackend(fetcher, max_html_bytes=settings.max_html_bytes)
             service = PreviewService(
-                backend, cache, ttl=settings.cache_ttl, failure_ttl=settings.failure_ttl
+                backend,
+                cache,
+                ttl=settings.cache_ttl,
+                failure_ttl=settings.failure_ttl,
+                url_policy=policy,
             )
             stack.push_async_callback(service.aclose)
             app.state.previews = service

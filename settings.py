@@ -68,6 +68,22 @@ class Settings(BaseSettings):
         description="User-Agent sent upstream.",
     )
     graphiql: bool = Field(default=True, description="Serve the GraphiQL IDE at /graphql.")
+    media_key: str = Field(
+        default="",
+        description="HMAC key signing media URLs; generated and kept in "
+        "`<data_dir>/media.key` when unset. Set the same value on every instance.",
+    )
+    max_image_bytes: int = Field(
+        default=10 * 1024 * 1024, gt=0, description="Bytes of one image or icon read at most."
+    )
+    max_image_pixels: int = Field(
+        default=32_000_000,
+        gt=0,
+        description="Pixels (width x height, from the header) an image may have to be decoded.",
+    )
+    image_concurrency: int = Field(
+        default=2, gt=0, description="Images decoded and resized at once, per process."
+    )
 
     @field_validator("allow_networks", mode="before")
     @classmethod

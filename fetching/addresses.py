@@ -113,7 +113,7 @@ def embedded_ipv4(address: IPAddress) -> list[ipaddress.IPv4Address]:
         return []
     value = int(address)
     found: list[ipaddress.IPv4Address] = []
-    if address in _IPV4_COMPATIBLE:
+    if address in _IPV4_COMPATIBLE and value > 1:  # :: and ::1 are themselves, not IPv4
         found.append(ipaddress.IPv4Address(value & 0xFFFFFFFF))
     if address.sixtofour is not None:
         found.append(address.sixtofour)

@@ -1,42 +1,163 @@
 """SafeFetcher: resolves, checks and pins every connection, follows redirects by hand, and
 reads bodies within a byte cap and a total deadline.
 
-INTERFACE STUB: the implementation lands with the safe-fetching work.
+It is the only way out of the service: page fetches, images, icons and oEmbed all call
+`fetch`, and there is no other HTTP client to reach for.
+
+Error codes, per failure (all FetchError; messages never name resolved addresses):
+
+* URL rules, port policy, deny-listed address, self origin: LINK_BLOCKED / LINK_INVALID_URL,
+  raised before any connection (see `fetching.urls`, `fetching.transport`).
+* DNS failure or DNS timeout: LINK_CONNECTION_ERROR (one message for all: no oracle).
+* Connect refused, reset, TLS failure, connect budget exhausted: LINK_CONNECTION_ERROR.
+  A connect timeout is a connection error rather than "took too long": the host is
+  unreachable and retrying later will not help the way it may for a slow origin.
+* Total deadline (`total_timeout`: DNS, connect, every hop, the body) or a read that
+  stalls: LINK_TOOK_TOO_LONG. The deadline is one `asyncio.timeout` around the whole fetch,
+  so a 1-byte-a-second drip cannot stretch it. It starts once the fetch holds one of the
+  `concurrency` slots: time queued behind other fetches is not the origin's fault.
+* A response that breaks HTTP mid-way: LINK_CONNECTION_ERROR.
+* 404 LINK_NOT_FOUND, 410 LINK_IS_GONE, 5xx LINK_SERVER_ERROR, every other 4xx
+  LINK_CONTENT_ERROR (401/403 included: LINK_BLOCKED means *our* policy refused, not theirs).
+* A 3xx without Location, or a 3xx that is not a redirect (300, 304, 305, 306):
+  LINK_SERVER_ERROR, since the origin's answer is unusable.
+* More than `max_redirects` hops: LINK_MAX_REDIRECTS; a hop to a URL already visited in
+  this chain: LINK_REDIRECTS_TO_ITSELF.
+* Media type not in `accept`: LINK_IS_NOT_SUPPORTED with `media_type`; declared length over
+  the cap (even with `truncate`), or decoded body over the cap without `truncate`:
+  LINK_TOO_LARGE; an encoding we did not advertise, or corrupt compressed data:
+  LINK_CONTENT_ERROR.
+
+`status` is set on every FetchError raised after an HTTP status was received in the fetch:
+the latest one, so an error at or after a redirect hop (a refused target, a dead next host,
+the deadline) carries the redirect's status.
+
+Redirects are followed by hand: each hop goes through the same URL rules and the same
+connect-time guard, redirect bodies are never read (the connection is closed instead, so a
+bomb in a 302 costs nothing), and Cookie/Authorization are dropped on any change of origin.
 """
 
 from __future__ import annotations
 
-import ipaddress
+import asyncio
 from collections.abc import Collection, Mapping
-from dataclasses import dataclass, field
-from pathlib import Path
+from types import TracebackType
 
+import httpcore
+import httpx
+
+from fetching.decoding import ACCEPT_ENCODING, DecodingError
+from fetching.errors import FetchError
+from fetching.policy import FetchPolicy, Network
+from fetching.reading import (
+    accepts,
+    check_declared_length,
+    decoder_for,
+    parse_content_type,
+    read_capped,
+)
+from fetching.resolver import DnsLookup, Resolver
 from fetching.response import FetchedResponse
+from fetching.transport import build_pool
+from fetching.urls import ParsedURL, checked_url, resolve_location, self_origin_keys
+from previews.record import ErrorCode
 
-Network = ipaddress.IPv4Network | ipaddress.IPv6Network
+__all__ = ["FetchPolicy", "Network", "SafeFetcher"]
+
+REDIRECT_STATUSES = frozenset({301, 302, 303, 307, 308})
+SENSITIVE_HEADERS = frozenset({"cookie", "authorization", "proxy-authorization"})
+# Headers the fetcher owns: framing, hop-by-hop, and what it can decode.
+RESERVED_HEADERS = frozenset(
+    {
+        "host",
+        "accept-encoding",
+        "connection",
+        "content-length",
+        "transfer-encoding",
+        "te",
+        "trailer",
+        "upgrade",
+        "keep-alive",
+        "proxy-connection",
+    }
+)
 
 
-@dataclass(frozen=True, slots=True)
-class FetchPolicy:
-    """Everything the fetcher enforces, built from Settings by the app (the fetcher never
-    reads settings itself, so tests can build one directly)."""
+def status_error(status: int) -> FetchError:
+    if status == 404:
+        return FetchError(ErrorCode.LINK_NOT_FOUND, "the link was not found", status=status)
+    if status == 410:
+        return FetchError(ErrorCode.LINK_IS_GONE, "the link is gone", status=status)
+    if 400 <= status < 500:
+        return FetchError(
+            ErrorCode.LINK_CONTENT_ERROR, "the link's server refused the request", status=status
+        )
+    if 300 <= status < 400:
+        return FetchError(
+            ErrorCode.LINK_SERVER_ERROR,
+            "the link answered with an unusable redirect",
+            status=status,
+        )
+    return FetchError(ErrorCode.LINK_SERVER_ERROR, "the link's server failed", status=status)
 
-    hosts_file: Path | None = None
-    allow_networks: tuple[Network, ...] = ()
-    ca_bundle: Path | None = None
-    total_timeout: float = 10.0
-    connect_timeout: float = 5.0
-    dns_timeout: float = 5.0
-    max_redirects: int = 5
-    user_agent: str = "Linkgraph"
-    # Origins ("scheme://host:port") of this service itself: links to them are refused.
-    self_origins: tuple[str, ...] = field(default_factory=tuple)
-    concurrency: int = 16
+
+def _transport_error(exc: Exception, status: int | None) -> FetchError:
+    if isinstance(exc, httpcore.ConnectTimeout | httpcore.ConnectError):
+        return FetchError(
+            ErrorCode.LINK_CONNECTION_ERROR, "could not connect to the link's server", status=status
+        )
+    if isinstance(exc, httpcore.TimeoutException):
+        return FetchError(
+            ErrorCode.LINK_TOOK_TOO_LONG, "the link took too long to respond", status=status
+        )
+    if isinstance(exc, DecodingError):
+        return FetchError(
+            ErrorCode.LINK_CONTENT_ERROR, "the link's content could not be decoded", status=status
+        )
+    return FetchError(
+        ErrorCode.LINK_CONNECTION_ERROR, "the connection to the link's server failed", status=status
+    )
+
+
+class _Progress:
+    """The last HTTP status this fetch received, for errors raised after it."""
+
+    status: int | None = None
 
 
 class SafeFetcher:
-    def __init__(self, policy: FetchPolicy) -> None:
+    """`dns` replaces the DNS step after the hosts file (tests inject answers with it);
+    `network_backend` is the raw socket layer *under* the guard (tests spy on it). Both
+    default to the real thing."""
+
+    def __init__(
+        self,
+        policy: FetchPolicy,
+        *,
+        dns: DnsLookup | None = None,
+        network_backend: httpcore.AsyncNetworkBackend | None = None,
+    ) -> None:
         self.policy = policy
+        self_origin_keys(policy.self_origins)  # a bad origin fails here, not on every fetch
+        self._resolver = Resolver(
+            hosts_file=policy.hosts_file, timeout=policy.dns_timeout, lookup=dns
+        )
+        self._network_backend = network_backend
+        # Built on first use: loading the trust store costs ~0.1 s, and a link refused by the
+        # URL rules never needs it.
+        self._pool: httpcore.AsyncConnectionPool | None = None
+        self._slots = asyncio.Semaphore(policy.concurrency)
+
+    async def __aenter__(self) -> SafeFetcher:
+        return self
+
+    async def __aexit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        traceback: TracebackType | None,
+    ) -> None:
+        await self.aclose()
 
     async def fetch(
         self,
@@ -55,7 +176,170 @@ class SafeFetcher:
         LINK_TOO_LARGE or, with `truncate=True`, returns the prefix marked `truncated`.
         A declared Content-Length over `max_bytes` is always refused unread.
         """
-        raise NotImplementedError
+        if max_bytes < 0:
+            raise ValueError("max_bytes must not be negative")
+        progress = _Progress()
+        async with self._slots:
+            try:
+                async with asyncio.timeout(self.policy.total_timeout):
+                    return await self._follow(
+                        url, accept, max_bytes, truncate, headers or {}, progress
+                    )
+            except TimeoutError:
+                raise FetchError(
+                    ErrorCode.LINK_TOOK_TOO_LONG,
+                    "the link took too long to respond",
+                    status=progress.status,
+                ) from None
+            except FetchError as error:
+                if error.status is None and progress.status is not None:
+                    raise FetchError(
+                        error.code,
+                        error.message,
+                        status=progress.status,
+                        media_type=error.media_type,
+                    ) from None
+                raise
 
     async def aclose(self) -> None:
-        return None
+        if self._pool is not None:
+            await self._pool.aclose()
+
+    @property
+    def _connections(self) -> httpcore.AsyncConnectionPool:
+        if self._pool is None:
+            self._pool = build_pool(self.policy, self._resolver, self._network_backend)
+        return self._pool
+
+    def _request_headers(self, accept: Collection[str], extra: Mapping[str, str]) -> dict[str, str]:
+        headers = {
+            "user-agent": self.policy.user_agent,
+            "accept": ", ".join(accept) or "*/*",
+        }
+        for name, value in extra.items():
+            if name.lower() not in RESERVED_HEADERS:
+                headers[name.lower()] = value
+        headers["accept-encoding"] = ACCEPT_ENCODING
+        return headers
+
+    async def _follow(
+        self,
+        url: str,
+        accept: Collection[str],
+        max_bytes: int,
+        truncate: bool,
+        extra_headers: Mapping[str, str],
+        progress: _Progress,
+    ) -> FetchedResponse:
+        current = checked_url(url, self.policy)
+        requested = current.url
+        visited = {current.url}
+        headers = self._request_headers(accept, extra_headers)
+        hops = 0
+        while True:
+            outcome = await self._exchange(current, headers, accept, max_bytes, truncate, progress)
+            if isinstance(outcome, FetchedResponse):
+                return FetchedResponse(
+                    url=requested,
+                    final_url=current.url,
+                    status=outcome.status,
+                    headers=outcome.headers,
+                    media_type=outcome.media_type,
+                    charset=outcome.charset,
+                    body=outcome.body,
+                    truncated=outcome.truncated,
+                    redirected=hops > 0,
+                )
+            status, location = outcome
+            progress.status = status
+            hops += 1
+            if hops > self.policy.max_redirects:
+                raise FetchError(
+                    ErrorCode.LINK_MAX_REDIRECTS, "the link redirects too many times", status=status
+                )
+            target = resolve_location(current, location, self.policy)
+            if target.url in visited:
+                raise FetchError(
+                    ErrorCode.LINK_REDIRECTS_TO_ITSELF,
+                    "the link redirects to itself",
+                    status=status,
+                )
+            if target.origin != current.origin:
+                headers = {k: v for k, v in headers.items() if k not in SENSITIVE_HEADERS}
+            visited.add(target.url)
+            current = target
+
+    async def _exchange(
+        self,
+        url: ParsedURL,
+        headers: Mapping[str, str],
+        accept: Collection[str],
+        max_bytes: int,
+        truncate: bool,
+        progress: _Progress,
+    ) -> FetchedResponse | tuple[int, str]:
+        """One request: the final response, or (status, Location) of a redirect."""
+        total = self.policy.total_timeout
+        target = httpcore.URL(
+            scheme=url.scheme.encode("ascii"),
+            host=str(url.host).encode("ascii"),  # the parsed host: no second URL parser
+            port=url.port,
+            target=url.wire_target,
+        )
+        timeouts = {
+            "connect": self.policy.connect_timeout,
+            "read": total,
+            "write": total,
+            "pool": total,
+        }
+        status: int | None = None
+        try:
+            async with self._connections.stream(
+                "GET",
+                target,
+                headers=[("host", url.authority), *headers.items()],
+                extensions={"timeout": timeouts},
+            ) as response:
+                status = progress.status = response.status
+                response_headers = httpx.Headers(response.headers)
+                if status in REDIRECT_STATUSES:
+                    location = response_headers.get("location")
+                    if location is None:
+                        raise status_error(status)
+                    return status, location  # leaving the block closes the body unread
+                if not 200 <= status < 300:
+                    raise status_error(status)
+                media_type, charset = parse_content_type(response_headers.get("content-type"))
+                if not accepts(media_type, accept):
+                    raise FetchError(
+                        ErrorCode.LINK_IS_NOT_SUPPORTED,
+                        "the link's content type is not supported",
+                        status=status,
+                        media_type=media_type,
+                    )
+                check_declared_length(response_headers, max_bytes, status)
+                decoder = decoder_for(response_headers, status)
+                body, truncated = await read_capped(
+                    response.aiter_stream(),
+                    decoder,
+                    max_bytes=max_bytes,
+                    truncate=truncate,
+                    status=status,
+                )
+        except FetchError:
+            raise
+        except (httpcore.TimeoutException, httpcore.NetworkError, httpcore.ProtocolError) as exc:
+            raise _transport_error(exc, status) from None
+        except (DecodingError, OSError) as exc:
+            raise _transport_error(exc, status) from None
+        return FetchedResponse(
+            url=url.url,
+            final_url=url.url,
+            status=status,
+            headers=response_headers,
+            media_type=media_type,
+            charset=charset,
+            body=body,
+            truncated=truncated,
+            redirected=False,
+        )

@@ -33,6 +33,7 @@ MAX_LABEL_LENGTH = 63
 _FORBIDDEN = frozenset(" #%/:<>?@[\\]^|") | {chr(c) for c in range(0x20)} | {"\x7f"}
 _ASCII_LABEL = re.compile(r"^[a-z0-9_](?:[a-z0-9_-]*[a-z0-9_])?$")
 _HEX_DIGITS = frozenset(string.hexdigits)
+_DIGITS = {10: frozenset(string.digits), 8: frozenset(string.octdigits), 16: _HEX_DIGITS}
 
 Host = IPAddress | str
 
@@ -56,10 +57,9 @@ def _ipv4_number(part: str) -> int:
         base, part = 16, part[2:] or "0"
     elif len(part) > 1 and part[0] == "0":
         base, part = 8, part[1:]
-    try:
-        return int(part, base) if part.isascii() and part.isalnum() else int("x")
-    except ValueError:
-        raise _invalid("the link's host is not a valid IPv4 address") from None
+    if not all(ch in _DIGITS[base] for ch in part):
+        raise _invalid("the link's host is not a valid IPv4 address")
+    return int(part, base)
 
 
 def parse_ipv4(host: str) -> ipaddress.IPv4Address:

@@ -8,7 +8,7 @@ the event loop. The order of checks is the point (SECURITY-CASES E1-E5):
 2. container structure (GIF frames, ICO frames) and the header's pixel count are checked
    before any pixel is decoded;
 3. decoding errors of every kind (truncated, corrupt, Pillow's own decompression-bomb check,
-   a nested frame lying about its size) become `ImageRejected`, never a 500;
+   a nested frame lying about its size) become `ImageRejectedError`, never a 500;
 4. EXIF orientation is applied, and if the EXIF block itself is corrupt it is ignored rather
    than costing the image;
 5. the frame handed on carries no metadata (`info` is emptied), so no encoder can copy EXIF,
@@ -25,7 +25,7 @@ from dataclasses import dataclass
 
 from PIL import Image, ImageOps
 
-from media.errors import ImageRejected
+from media.errors import ImageRejectedError
 from media.headers import check_pixels, scan_gif, scan_ico, sniff_format
 from media.limits import ImageLimits
 
@@ -66,7 +66,7 @@ def configure_pillow(limits: ImageLimits) -> None:
 def decode_image(data: bytes, limits: ImageLimits) -> DecodedImage:
     """Decode the first frame of `data` (for ICO, its largest frame) within `limits`."""
     if len(data) > limits.max_bytes:
-        raise ImageRejected("too_large", f"{len(data)} bytes exceeds {limits.max_bytes}")
+        raise ImageRejectedError("too_large", f"{len(data)} bytes exceeds {limits.max_bytes}")
     fmt = sniff_format(data)
     frames = 1
     cap = limits.max_pixels
@@ -78,19 +78,19 @@ def decode_image(data: bytes, limits: ImageLimits) -> DecodedImage:
     try:
         with Image.open(io.BytesIO(data), formats=[fmt]) as source:
             if source.format != fmt:
-                raise ImageRejected("unsupported", f"decoder disagrees: {source.format}")
+                raise ImageRejectedError("unsupported", f"decoder disagrees: {source.format}")
             check_pixels(*source.size, cap)
             if fmt != "GIF":
                 frames = int(getattr(source, "n_frames", 1))
             source.load()
             check_pixels(*source.size, cap)
             frame = _normalize(_oriented(source))
-    except ImageRejected:
+    except ImageRejectedError:
         raise
     except (Image.DecompressionBombError, Image.DecompressionBombWarning) as exc:
-        raise ImageRejected("too_many_pixels", str(exc)) from exc
+        raise ImageRejectedError("too_many_pixels", str(exc)) from exc
     except Exception as exc:  # Pillow's decoders raise OSError, ValueError, SyntaxError, ...
-        raise ImageRejected("corrupt", f"{type(exc).__name__}: {exc}") from exc
+        raise ImageRejectedError("corrupt", f"{type(exc).__name__}: {exc}") from exc
     return DecodedImage(image=frame, source_format=fmt, frames=frames)
 
 

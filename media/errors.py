@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 
-class ImageRejected(Exception):
+class ImageRejectedError(Exception):
     """An image refused by policy or unreadable; `reason` is a short stable code for logs
     and tests ("unsupported", "too_many_pixels", "corrupt", ...), never shown to clients."""
 

@@ -12,7 +12,7 @@ from __future__ import annotations
 import struct
 from dataclasses import dataclass
 
-from media.errors import ImageRejected
+from media.errors import ImageRejectedError
 
 PNG_MAGIC = b"\x89PNG\r\n\x1a\n"
 
@@ -33,14 +33,14 @@ def sniff_format(data: bytes) -> str:
         return "WEBP"
     if data.startswith(b"\x00\x00\x01\x00"):
         return "ICO"
-    raise ImageRejected("unsupported", "not a JPEG, PNG, WebP, GIF or ICO image")
+    raise ImageRejectedError("unsupported", "not a JPEG, PNG, WebP, GIF or ICO image")
 
 
 def check_pixels(width: int, height: int, cap: int) -> None:
     if width <= 0 or height <= 0:
-        raise ImageRejected("corrupt", "image has no pixels")
+        raise ImageRejectedError("corrupt", "image has no pixels")
     if width * height > cap:
-        raise ImageRejected("too_many_pixels", f"{width}x{height} exceeds {cap} pixels")
+        raise ImageRejectedError("too_many_pixels", f"{width}x{height} exceeds {cap} pixels")
 
 
 @dataclass(frozen=True, slots=True)
@@ -58,7 +58,7 @@ def scan_gif(data: bytes, *, max_pixels: int, max_frames: int) -> GifShape:
     refused here rather than trusted to any version's handling.
     """
     if len(data) < 13:
-        raise ImageRejected("corrupt", "truncated GIF header")
+        raise ImageRejectedError("corrupt", "truncated GIF header")
     width, height, flags = struct.unpack_from("<HHB", data, 6)
     check_pixels(width, height, max_pixels)
     pos = 13 + (3 * (2 << (flags & 7)) if flags & 0x80 else 0)
@@ -72,21 +72,21 @@ def scan_gif(data: bytes, *, max_pixels: int, max_frames: int) -> GifShape:
             pos = _skip_sub_blocks(data, pos + 2)
         elif block == 0x2C:  # image descriptor
             if pos + 10 > end:
-                raise ImageRejected("corrupt", "truncated GIF frame")
+                raise ImageRejectedError("corrupt", "truncated GIF frame")
             left, top, frame_w, frame_h, frame_flags = struct.unpack_from("<HHHHB", data, pos + 1)
             if left + frame_w > width or top + frame_h > height:
-                raise ImageRejected("gif_extent", "GIF frame lies outside its screen")
+                raise ImageRejectedError("gif_extent", "GIF frame lies outside its screen")
             frames += 1
             if frames > max_frames:
-                raise ImageRejected("gif_frames", f"GIF has more than {max_frames} frames")
+                raise ImageRejectedError("gif_frames", f"GIF has more than {max_frames} frames")
             pos += 10
             if frame_flags & 0x80:
                 pos += 3 * (2 << (frame_flags & 7))
             pos = _skip_sub_blocks(data, pos + 1)  # after the LZW minimum code size byte
-        else:
-            raise ImageRejected("corrupt", "unknown GIF block")
+        else:  # junk after the frames: browsers ignore it, and so does Pillow
+            break
     if frames == 0:
-        raise ImageRejected("corrupt", "GIF has no frames")
+        raise ImageRejectedError("corrupt", "GIF has no frames")
     return GifShape(width, height, frames)
 
 
@@ -108,10 +108,10 @@ def scan_ico(data: bytes, *, max_pixels: int) -> None:
     a PNG or a BMP with its own 32-bit width and height, and that is what gets allocated.
     """
     if len(data) < 6:
-        raise ImageRejected("corrupt", "truncated ICO header")
+        raise ImageRejectedError("corrupt", "truncated ICO header")
     (count,) = struct.unpack_from("<H", data, 4)
     if count == 0 or 6 + 16 * count > len(data):
-        raise ImageRejected("corrupt", "ICO directory is empty or truncated")
+        raise ImageRejectedError("corrupt", "ICO directory is empty or truncated")
     for index in range(count):
         (offset,) = struct.unpack_from("<I", data, 6 + 16 * index + 12)
         frame = data[offset : offset + 24]
@@ -124,5 +124,5 @@ def scan_ico(data: bytes, *, max_pixels: int) -> None:
             width, height = struct.unpack_from(fmt, frame, 4)
             width, height = abs(width), abs(height) // 2
         else:
-            raise ImageRejected("corrupt", "ICO frame is truncated")
+            raise ImageRejectedError("corrupt", "ICO frame is truncated")
         check_pixels(width, height, max_pixels)

@@ -11,6 +11,7 @@ Formats:
   photo with an alpha channel is five to ten times larger, and WebP decodes everywhere we
   target (browsers since 2020, iOS 14, Android 4);
 - icons: PNG, lossless; they are small, sharp-edged and drawn at a few dozen points.
+- an original wider or taller than WebP (16383 px) or JPEG (65500 px) can encode: PNG.
 The "original" is re-encoded too, never the source bytes: nothing we serve carries the
 source's metadata (EXIF GPS, ICC, text chunks) or a polyglot payload hidden in a container.
 
@@ -35,6 +36,8 @@ VARIANT_WIDTHS: dict[str, int] = {"thumbnail": 320, "medium": 640, "large": 1280
 VARIANTS = ("thumbnail", "medium", "large", "original")
 JPEG_QUALITY = 82
 WEBP_QUALITY = 82
+WEBP_MAX_SIDE = 16383
+JPEG_MAX_SIDE = 65500
 
 
 @dataclass(frozen=True, slots=True)
@@ -76,13 +79,17 @@ def resized(image: Image.Image, size: tuple[int, int]) -> Image.Image:
 
 
 def encode_picture(image: Image.Image) -> Rendition:
+    """JPEG or WebP as the module docstring says; PNG for the rare original too large for
+    them (WebP stops at 16383 px a side, JPEG at 65535), within our pixel cap."""
     buffer = io.BytesIO()
+    longest = max(image.size)
+    if longest > (WEBP_MAX_SIDE if image.mode == "RGBA" else JPEG_MAX_SIDE):
+        image.save(buffer, "PNG", compress_level=6)
+        return Rendition(buffer.getvalue(), "image/png", "png", image.width, image.height)
     if image.mode == "RGBA":
         image.save(buffer, "WEBP", quality=WEBP_QUALITY, alpha_quality=100, method=4)
         return Rendition(buffer.getvalue(), "image/webp", "webp", image.width, image.height)
-    image.convert("RGB").save(
-        buffer, "JPEG", quality=JPEG_QUALITY, progressive=True, optimize=True
-    )
+    image.convert("RGB").save(buffer, "JPEG", quality=JPEG_QUALITY, progressive=True, optimize=True)
     return Rendition(buffer.getvalue(), "image/jpeg", "jpeg", image.width, image.height)
 
 

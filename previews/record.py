@@ -84,6 +84,10 @@ class ImageRef(msgspec.Struct, frozen=True):
     medium: ImageVariant | None = None
     large: ImageVariant | None = None
     original: ImageVariant | None = None
+    # A tiny `data:image/webp;base64,...` rendition (≤ 16 px) to paint while loading.
+    placeholder: str | None = None
+    # The image's most common colour as `#RRGGBB`, for a background before it loads.
+    dominant_color: str | None = None
 
 
 class Icon(msgspec.Struct, frozen=True):

@@ -12,7 +12,7 @@ import asyncio
 import logging
 from collections.abc import Sequence
 
-from fetching import FetchError, normalize_url
+from fetching import FetchError, FetchPolicy, normalize_url
 from previews.backend import Backend
 from previews.cache import PreviewCache
 from previews.record import ErrorCode, Failure, Outcome
@@ -31,17 +31,21 @@ class PreviewService:
         *,
         ttl: float,
         failure_ttl: float,
+        url_policy: FetchPolicy | None = None,
     ) -> None:
         self._backend = backend
         self._cache = cache
         self._ttl = ttl
         self._failure_ttl = failure_ttl
+        # The fetcher's policy: it says which IP literals are allowed and which origins are
+        # this service's own, so such links are refused here, before they reach a batch.
+        self._url_policy = url_policy
         self._inflight: dict[str, asyncio.Task[Outcome]] = {}
 
     def key_for(self, raw_url: str) -> str | Failure:
         """The normalised URL that keys `raw_url`, or the Failure that refuses it unfetched."""
         try:
-            return normalize_url(raw_url)
+            return normalize_url(raw_url, self._url_policy)
         except FetchError as error:
             return Failure(
                 url=raw_url[:_MAX_ECHO], code=error.code, message=error.message, status=None

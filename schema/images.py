@@ -29,6 +29,17 @@ class ResponsiveImage:
         description="Where the image was found: the page's or platform's own URL for it, "
         "which may be signed and expire."
     )
+    srcset: str | None = strawberry.field(
+        description="The renditions as an `<img srcset>` value (`URL 320w, URL 640w, ...`); "
+        "null when their widths are not known."
+    )
+    placeholder: str | None = strawberry.field(
+        description="A tiny blurred rendition as a `data:` URI, to paint while the image "
+        "loads; needs no client library."
+    )
+    dominant_color: str | None = strawberry.field(
+        description="The image's dominant colour as #RRGGBB, for a background before it loads."
+    )
 
 
 @strawberry.type(description="The site's icon (favicon, touch icon or manifest icon).")

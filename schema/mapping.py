@@ -55,13 +55,30 @@ def responsive_image(ref: record.ImageRef | None) -> ResponsiveImage | None:
     if ref is None:
         return None
     source = Image(url=ref.source_url, width=ref.width, height=ref.height)
+    sizes = [
+        _variant(variant) if variant else source
+        for variant in (ref.thumbnail, ref.medium, ref.large, ref.original)
+    ]
     return ResponsiveImage(
-        thumbnail=_variant(ref.thumbnail) if ref.thumbnail else source,
-        medium=_variant(ref.medium) if ref.medium else source,
-        large=_variant(ref.large) if ref.large else source,
-        original=_variant(ref.original) if ref.original else source,
+        thumbnail=sizes[0],
+        medium=sizes[1],
+        large=sizes[2],
+        original=sizes[3],
         source_url=ref.source_url,
+        srcset=_srcset(sizes),
+        placeholder=ref.placeholder,
+        dominant_color=ref.dominant_color,
     )
+
+
+def _srcset(sizes: list[Image]) -> str | None:
+    """One candidate per distinct width: a small source repeats its size in every slot."""
+    by_width: dict[int, str] = {}
+    for image in sizes:
+        if image.width is None:
+            return None
+        by_width.setdefault(image.width, image.url)
+    return ", ".join(f"{url} {width}w" for width, url in sorted(by_width.items()))
 
 
 def _icon(icon: record.Icon | None) -> Icon | None:

@@ -1,0 +1,295 @@
+"""MediaService: turns image and icon URLs found on pages into stored, signed copies.
+
+Every method returns None instead of raising: an image that cannot be fetched, is refused or
+fails to decode costs the preview that one field (SECURITY-CASES E5, E6), never the preview.
+Work on one source URL is shared by everyone who asks for it while it is in flight, so a
+page whose og:image is also its avatar, or a hundred previews of one profile, download and
+decode it once. CPU work runs in a dedicated executor with `concurrency` threads: unlike a
+semaphore around `asyncio.to_thread`, its cap holds even when a waiting caller is cancelled
+while a thread is still decoding.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections.abc import Callable, Collection, Coroutine, Mapping, Sequence
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Protocol, TypeVar
+
+import msgspec
+
+from fetching import FetchPolicy
+from fetching.errors import FetchError
+from fetching.response import FetchedResponse
+from fetching.urls import normalize_url
+from media.datauri import decode_data_uri
+from media.decode import configure_pillow
+from media.errors import ImageRejectedError
+from media.icons import (
+    MANIFEST_TYPES,
+    IconLink,
+    favicon_url,
+    link_icon_urls,
+    manifest_icon_urls,
+)
+from media.limits import ImageLimits
+from media.processing import process_icon, process_image
+from media.recent import RecentResults
+from media.signing import MediaSigner, load_or_create_key
+from media.store import FileMediaStore, MediaStore, StoredObject
+from media.urls import MediaUrls
+from media.variants import Rendition
+from previews.record import Icon, ImageRef, ImageVariant
+
+logger = logging.getLogger(__name__)
+
+# CDNs label images application/octet-stream (S3: binary/octet-stream); the decoder sniffs.
+IMAGE_TYPES = ("image/*", "application/octet-stream", "binary/octet-stream")
+# Bound the fetches one page's icon can cost: a few declared, a few from the manifest, then
+# /favicon.ico.
+MAX_ICON_TRIES = 3
+
+T = TypeVar("T")
+
+
+class ImageFetcher(Protocol):
+    """The part of fetching.SafeFetcher this service uses."""
+
+    @property
+    def policy(self) -> FetchPolicy: ...
+
+    async def fetch(
+        self,
+        url: str,
+        *,
+        accept: Collection[str],
+        max_bytes: int,
+        truncate: bool = False,
+        headers: Mapping[str, str] | None = None,
+    ) -> FetchedResponse: ...
+
+
+@dataclass(frozen=True, slots=True)
+class StoredImage:
+    width: int
+    height: int
+    variants: dict[str, ImageVariant]
+    placeholder: str
+    dominant_color: str | None
+
+
+class MediaService:
+    def __init__(
+        self,
+        *,
+        fetcher: ImageFetcher,
+        store: MediaStore,
+        signer: MediaSigner,
+        public_url: str,
+        limits: ImageLimits | None = None,
+    ) -> None:
+        self.store = store
+        self.limits = limits or ImageLimits()
+        self.urls = MediaUrls(public_url, signer)
+        self._fetcher = fetcher
+        self._executor = ThreadPoolExecutor(
+            max_workers=self.limits.concurrency, thread_name_prefix="media"
+        )
+        self._image_flights: dict[str, asyncio.Task[StoredImage | None]] = {}
+        self._icon_flights: dict[str, asyncio.Task[Icon | None]] = {}
+        self._recent_icons: RecentResults[Icon] = RecentResults()
+        configure_pillow(self.limits)
+
+    async def ingest_image(self, ref: ImageRef) -> ImageRef | None:
+        """`ref` with its four variants pointing at stored copies, its real size, a
+        placeholder and a dominant colour; None if the image cannot be kept."""
+        try:
+            url = self._canonical(ref.source_url)
+        except FetchError as exc:
+            logger.info("image %s not kept: %s", ref.source_url, _reason(exc))
+            return None
+        stored = await _single_flight(self._image_flights, url, lambda: self._store_image(url))
+        if stored is None:
+            return None
+        return msgspec.structs.replace(
+            ref,
+            width=stored.width,
+            height=stored.height,
+            thumbnail=stored.variants["thumbnail"],
+            medium=stored.variants["medium"],
+            large=stored.variants["large"],
+            original=stored.variants["original"],
+            placeholder=stored.placeholder,
+            dominant_color=stored.dominant_color,
+        )
+
+    async def ingest_icon(
+        self, candidates: Sequence[IconLink], *, page_url: str, manifest_url: str | None
+    ) -> Icon | None:
+        """The first icon that can be kept: declared icons, the manifest's, /favicon.ico."""
+        for url in link_icon_urls(candidates)[:MAX_ICON_TRIES]:
+            if icon := await self._icon(url):
+                return icon
+        if manifest_url:
+            for url in (await self._manifest_icons(manifest_url))[:MAX_ICON_TRIES]:
+                if icon := await self._icon(url):
+                    return icon
+        fallback = favicon_url(page_url)
+        return await self._icon(fallback) if fallback else None
+
+    async def open(self, signature: str, key: str, filename: str) -> StoredObject | None:
+        """The stored object a media URL names, if this service signed that URL."""
+        path = self.urls.resolve(signature, key, filename)
+        if path is None:
+            return None
+        stored = await self.store.get(path.key)
+        if stored is None or stored.content_type != path.content_type:
+            return None
+        return stored
+
+    async def aclose(self) -> None:
+        self._executor.shutdown(wait=False, cancel_futures=True)
+
+    async def _store_image(self, url: str) -> StoredImage | None:
+        try:
+            data = await self._download(url)
+            processed = await self._run(process_image, data)
+            keys: dict[int, str] = {}
+            variants: dict[str, ImageVariant] = {}
+            for name, rendition in processed.renditions.items():
+                if id(rendition) not in keys:
+                    keys[id(rendition)] = await self._put(rendition)
+                variants[name] = ImageVariant(
+                    self.urls.url(keys[id(rendition)], name, rendition.extension),
+                    rendition.width,
+                    rendition.height,
+                )
+        except (FetchError, ImageRejectedError) as exc:
+            logger.info("image %s not kept: %s", url, _reason(exc))
+            return None
+        except Exception:
+            logger.exception("image %s not kept: unexpected error", url)
+            return None
+        return StoredImage(
+            processed.width,
+            processed.height,
+            variants,
+            processed.placeholder,
+            processed.dominant_color,
+        )
+
+    async def _icon(self, raw_url: str) -> Icon | None:
+        try:
+            url = self._canonical(raw_url)
+        except FetchError as exc:
+            logger.info("icon %s not kept: %s", raw_url, _reason(exc))
+            return None
+        found, icon = self._recent_icons.get(url)
+        if not found:
+            icon = await _single_flight(self._icon_flights, url, lambda: self._store_icon(url))
+            self._recent_icons.put(url, icon)
+        return icon
+
+    async def _store_icon(self, url: str) -> Icon | None:
+        try:
+            processed = await self._run(process_icon, await self._download(url))
+            rendition = processed.rendition
+            key = await self._put(rendition)
+        except (FetchError, ImageRejectedError) as exc:
+            logger.info("icon %s not kept: %s", url, _reason(exc))
+            return None
+        except Exception:
+            logger.exception("icon %s not kept: unexpected error", url)
+            return None
+        return Icon(
+            url=self.urls.url(key, "icon", rendition.extension),
+            width=rendition.width,
+            height=rendition.height,
+            background_color=processed.background_color,
+        )
+
+    async def _manifest_icons(self, manifest_url: str) -> list[str]:
+        try:
+            response = await self._fetcher.fetch(
+                self._canonical(manifest_url),
+                accept=MANIFEST_TYPES,
+                max_bytes=self.limits.max_manifest_bytes,
+            )
+        except FetchError as exc:
+            logger.info("manifest %s not read: %s", manifest_url, _reason(exc))
+            return []
+        return manifest_icon_urls(response.body, response.final_url)
+
+    async def _download(self, url: str) -> bytes:
+        if url[:5].lower() == "data:":
+            return decode_data_uri(url, self.limits.max_bytes)
+        response = await self._fetcher.fetch(
+            url, accept=IMAGE_TYPES, max_bytes=self.limits.max_bytes
+        )
+        return response.body
+
+    def _canonical(self, url: str) -> str:
+        """The fetcher's canonical form (the in-flight key); `data:` URLs stay as they are."""
+        if url[:5].lower() == "data:":
+            return url
+        return normalize_url(url, self._fetcher.policy)
+
+    async def _run(self, work: Callable[[bytes, ImageLimits], T], data: bytes) -> T:
+        loop = asyncio.get_running_loop()
+        return await loop.run_in_executor(self._executor, work, data, self.limits)
+
+    async def _put(self, rendition: Rendition) -> str:
+        return await self.store.put(rendition.data, rendition.content_type)
+
+
+async def _single_flight(
+    flights: dict[str, asyncio.Task[T]],
+    key: str,
+    start: Callable[[], Coroutine[Any, Any, T]],
+) -> T:
+    """Await the in-flight task for `key`, starting it if there is none.
+
+    Callers are shielded from each other: one caller being cancelled (its GraphQL request
+    went away) does not cancel the work the others are waiting for.
+    """
+    task = flights.get(key)
+    if task is None or task.get_loop() is not asyncio.get_running_loop():
+        task = asyncio.create_task(start())
+        flights[key] = task
+
+        def forget(done: asyncio.Task[T]) -> None:
+            if flights.get(key) is done:
+                del flights[key]
+
+        task.add_done_callback(forget)
+    return await asyncio.shield(task)
+
+
+def _reason(exc: Exception) -> str:
+    if isinstance(exc, FetchError):
+        return f"{exc.code.value} {exc.message}"
+    return str(exc)
+
+
+def build_media_service(
+    *,
+    data_dir: Path,
+    media_key: str,
+    public_url: str,
+    fetcher: ImageFetcher,
+    limits: ImageLimits | None = None,
+    store: MediaStore | None = None,
+) -> MediaService:
+    """The embedded setup: files under `<data_dir>/media`, and the signing key from
+    `media_key` or, when that is empty, from `<data_dir>/media.key` (created on first run)."""
+    key = media_key or load_or_create_key(data_dir / "media.key")
+    return MediaService(
+        fetcher=fetcher,
+        store=store or FileMediaStore(data_dir / "media"),
+        signer=MediaSigner(key),
+        public_url=public_url,
+        limits=limits,
+    )
