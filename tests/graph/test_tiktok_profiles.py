@@ -13,7 +13,7 @@ from typing import Any
 import pytest
 
 from tests.conftest import GraphClient
-from tests.support.origin import CORPUS_DIR
+from tests.support.origin import CORPUS_DIR, CorpusOrigin
 
 PROFILES = {
     "https://www.tiktok.com/@illojuan": (
@@ -99,3 +99,49 @@ def test_a_tiktok_page_without_user_data_is_not_a_user(graph: GraphClient) -> No
     preview = graph.query(QUERY, url=url)["preview"]
     assert preview["__typename"] != "TiktokUserPreview"
     assert preview["__typename"] != "PreviewError", preview
+
+
+def test_counts_past_32_bits_come_back_as_exact_json_numbers(
+    graph: GraphClient, origin: CorpusOrigin
+) -> None:
+    """The seed's likesCount, 2500000000, overflows GraphQL's Int; Count keeps it a number."""
+    data = {
+        "__DEFAULT_SCOPE__": {
+            "webapp.user-detail": {
+                "statusCode": 0,
+                "userInfo": {
+                    "user": {
+                        "id": "127905465618821121",
+                        "uniqueId": "khaby.lame",
+                        "nickname": "Khabane lame",
+                        "signature": "If you want to laugh you are in the right place😎",
+                        "verified": True,
+                        "privateAccount": False,
+                        "bioLink": {"link": "bit.ly/3Zn5cDf"},
+                    },
+                    "stats": {"followerCount": 162400000, "heartCount": 2500000000},
+                    "statsV2": {
+                        "followerCount": "162400000",
+                        "followingCount": "79",
+                        "heartCount": "2500000000",
+                        "videoCount": "1300",
+                    },
+                },
+            }
+        }
+    }
+    page = (
+        "<html><head><title>Khabane lame (@khaby.lame) | TikTok</title></head><body>"
+        '<script id="__UNIVERSAL_DATA_FOR_REHYDRATION__" type="application/json">'
+        + json.dumps(data)
+        + "</script></body></html>"
+    )
+    url = "https://www.tiktok.com/@khaby.lame"
+    origin.add(url, page.encode())
+    response = graph.http.post("/graphql", json={"query": QUERY, "variables": {"url": url}})
+    assert b'"likesCount":2500000000' in response.content.replace(b" ", b"")
+    user = response.json()["data"]["preview"]["tiktokUser"]
+    assert user["likesCount"] == 2_500_000_000
+    assert user["followersCount"] == 162_400_000
+    assert user["url"] == "https://bit.ly/3Zn5cDf"
+    assert user["username"] == "khaby.lame"
