@@ -14,6 +14,7 @@ from fastapi import FastAPI
 from strawberry.fastapi import GraphQLRouter
 
 from fetching import FetchPolicy, SafeFetcher
+from media import ImageLimits, build_media_service, media_router
 from previews.direct import DirectBackend
 from previews.service import PreviewService
 from previews.sqlite_cache import SqliteCache
@@ -52,8 +53,23 @@ def create_app(settings: Settings | None = None) -> FastAPI:
             policy = fetch_policy(settings)
             fetcher = SafeFetcher(policy)
             stack.push_async_callback(fetcher.aclose)
+            media = build_media_service(
+                data_dir=settings.data_dir,
+                media_key=settings.media_key,
+                public_url=settings.public_url,
+                fetcher=fetcher,
+                limits=ImageLimits(
+                    max_bytes=settings.max_image_bytes,
+                    max_pixels=settings.max_image_pixels,
+                    concurrency=settings.image_concurrency,
+                ),
+            )
+            stack.push_async_callback(media.aclose)
+            app.include_router(media_router(media))
             cache = SqliteCache.from_url(settings.resolved_cache_url)
-            backend = DirectBackend(fetcher, max_html_bytes=settings.max_html_bytes)
+            backend = DirectBackend(
+                fetcher, max_html_bytes=settings.max_html_bytes, media=media
+            )
             service = PreviewService(
                 backend,
                 cache,

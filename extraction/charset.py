@@ -260,7 +260,11 @@ LABELS: Final[dict[str, str]] = {
 }
 _WIDE: Final = frozenset({"utf-16-be", "utf-16-le", "utf-32-be", "utf-32-le"})
 # The HTTP header may name UTF-32, which the WHATWG list leaves out; a BOM handles the rest.
-_HEADER_ONLY_LABELS: Final = {"utf-32": "utf-32-le", "utf-32le": "utf-32-le", "utf-32be": "utf-32-be"}
+_HEADER_ONLY_LABELS: Final = {
+    "utf-32": "utf-32-le",
+    "utf-32le": "utf-32-le",
+    "utf-32be": "utf-32-be",
+}
 _BOMS: Final = (
     (codecs.BOM_UTF8, "utf-8"),
     (codecs.BOM_UTF16_BE, "utf-16-be"),
@@ -272,7 +276,9 @@ _META = re.compile(rb"<meta[\t\n\f\r /][^>]*>", re.IGNORECASE)
 _ATTRIBUTE = re.compile(
     rb"""([^\t\n\f\r />=]+)[\t\n\f\r ]*=[\t\n\f\r ]*("[^"]*"|'[^']*'|[^\t\n\f\r >]+)"""
 )
-_CHARSET_IN_CONTENT = re.compile(rb"""charset[\t\n\f\r ]*=[\t\n\f\r ]*["']?([^"'\t\n\f\r ;]+)""", re.I)
+_CHARSET_IN_CONTENT = re.compile(
+    rb"""charset[\t\n\f\r ]*=[\t\n\f\r ]*["']?([^"'\t\n\f\r ;]+)""", re.I
+)
 _XML_DECLARATION = re.compile(
     rb"""[\t\n\f\r ]*<\?xml[^>]*?encoding[\t\n\f\r ]*=[\t\n\f\r ]*["']([^"']+)["']"""
 )
@@ -333,8 +339,7 @@ def declared_codec(body: bytes) -> str | None:
     head = _COMMENT.sub(b"", body[:PRESCAN_BYTES])
     for tag in _META.finditer(head):
         attributes = {
-            name.lower(): value.strip(b"\"'")
-            for name, value in _ATTRIBUTE.findall(tag.group(0))
+            name.lower(): value.strip(b"\"'") for name, value in _ATTRIBUTE.findall(tag.group(0))
         }
         label = attributes.get(b"charset")
         if label is None and attributes.get(b"http-equiv", b"").lower() == b"content-type":
@@ -383,16 +388,15 @@ def _decode_windows_1252(body: bytes) -> str:
 
 
 def _mostly_utf8(body: bytes) -> bool:
-    """Whether valid multi-byte UTF-8 sequences outnumber invalid bytes at least 8 to 1.
+    """Whether valid multi-byte UTF-8 characters outnumber invalid bytes at least 2 to 1.
 
     Legacy encodings almost never form valid UTF-8 sequences, so a page where they dominate
     is a UTF-8 page with a few stray bytes (a pasted Latin-1 string, a truncated character).
     """
     text = body.decode("utf-8", "replace")
     invalid = text.count("\ufffd")
-    # Each decoded non-ASCII character took 2-4 bytes; the extra bytes count those sequences.
-    extra = len(body) - len(text)
-    return invalid > 0 and extra >= 8 * invalid
+    non_ascii = len(text) - len(text.encode("ascii", "ignore"))
+    return invalid > 0 and non_ascii - invalid >= 2 * invalid
 
 
 def _detect(body: bytes) -> str | None:

@@ -52,7 +52,7 @@ _EXACT_TAIL = rf"(?:{_SEPARATORS}{_ATTRIBUTE}){{0,{MAX_ATTRIBUTES}}}+{_SEPARATOR
 # The rest of a tag we drop: quotes are honoured so that a ">" inside an attribute value does
 # not end the tag early (which would let the value's text look like markup to us); running
 # into the end of the document ends it too. Exactness does not matter here, only fidelity.
-_LOOSE_TAIL = r"(?:[^>\"']++|\"[^\"]*+\"?+|'[^']*+'?+)*+>?+"
+_LOOSE_TAIL = r"[^>\"']*+(?:(?:\"[^\"]*+\"?+|'[^']*+'?+)[^>\"']*+)*+>?+"
 
 
 def _raw_text(name: str) -> str:
@@ -152,10 +152,7 @@ _TEXT_UNITS: Final = re.compile(
     + r"|>|[^A-Za-z>][^>]*+>?+)"
     + r"|!--(?:-?>|.*?--!?>|.*\Z)"
     + r"|[!?][^>]*+>?+"
-    + "".join(
-        f"|{_whole_element(name)}"
-        for name in (*_DROPPED_ELEMENTS, "title", "noscript")
-    )
+    + "".join(f"|{_whole_element(name)}" for name in (*_DROPPED_ELEMENTS, "title", "noscript"))
     + rf"|(?i:plaintext){_END}.*\Z"
     + rf"|[A-Za-z]{_LOOSE_TAIL})",
     re.ASCII | re.DOTALL,

@@ -28,14 +28,16 @@ def loads_lenient(text: str) -> object | None:
     if not text or len(text) > MAX_JSON_CHARS:
         return None
     try:
-        return _decoder.decode(text)
+        value: object = _decoder.decode(text)
+        return value
     except (msgspec.DecodeError, RecursionError, UnicodeEncodeError):
         pass
     body = _unwrap(text)
     try:
-        return json.loads(body, strict=False)
+        value = json.loads(body, strict=False)
     except (ValueError, RecursionError):
         return None
+    return value
 
 
 def _unwrap(text: str) -> str:

@@ -1,13 +1,54 @@
 """ParsedPage: the parts of an HTML document that metadata and site rules read.
 
-INTERFACE STUB: the implementation lands with the extraction work.
+`parse_page` turns fetched bytes into one: decode (extraction/charset.py), reduce the markup
+to the elements we read (extraction/flatten.py, which is what keeps parsing linear on hostile
+pages), parse that with Lexbor, and collect titles, `<meta>`s, `<link>`s, JSON-LD and JSON
+data scripts in one pass over the few elements left. Every collection is capped (Synapse's
+limits: a key of at most 50 characters, values cut at 1000, 50 values per key), and the
+function never raises: a page that cannot be read is an empty page, not an error.
+
+JSON data scripts are kept as raw text and parsed only by the site rule that wants them;
+JSON-LD is parsed here because generic metadata reads it on every page.
 """
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, Final
+
+from selectolax.lexbor import LexborHTMLParser, LexborNode
+
+from extraction.charset import decode_html
+from extraction.flatten import head_markup
+from extraction.jsondata import MAX_JSON_CHARS
+from extraction.jsonld import first_text, read_json_ld, subjects
+from extraction.summary import summarize_paragraphs
+from extraction.text import collapse_whitespace
+from extraction.urls import absolute_http_url
+
+logger = logging.getLogger(__name__)
+
+MAX_META_TAGS: Final = 500
+MAX_VALUES_PER_KEY: Final = 50
+MAX_KEY_CHARS: Final = 50
+# Longer values are cut to this length; a URL that long is therefore not trusted whole.
+META_VALUE_LIMIT: Final = 1000
+MAX_TITLE_CHARS: Final = 1000
+MAX_LINKS: Final = 300
+MAX_JSON_SCRIPTS: Final = 50
+MAX_LANG_CHARS: Final = 35
+# Scripts kept by id whatever their type says, because platforms keep page state in them.
+STATE_SCRIPT_IDS: Final = frozenset(
+    {"__UNIVERSAL_DATA_FOR_REHYDRATION__", "SIGI_STATE", "__NEXT_DATA__"}
+)
+# `<link>` relations that are loading hints, not facts about the page; not collected (nor are
+# `rel=alternate hreflang=…` links, the same page in other languages: TikTok lists 60).
+_HINT_RELS: Final = frozenset(
+    {"stylesheet", "preload", "prefetch", "preconnect", "dns-prefetch", "modulepreload"}
+)
+_DESCRIPTION_KEYS: Final = ("og:description", "twitter:description", "description")
 
 
 @dataclass(frozen=True, slots=True)
@@ -32,6 +73,12 @@ class ParsedPage:
     # Raw text of `<script type="application/json">` elements by their id.
     json_scripts: Mapping[str, str] = field(default_factory=dict)
     lang: str | None = None
+    # The `<base href>`, when the page has one; URLs in the page resolve against it.
+    base_url: str | None = None
+    # The first paragraphs of body text; only computed when the page declares no description.
+    summary: str | None = None
+    # The Python codec the body was decoded with.
+    encoding: str | None = None
 
     def first(self, *keys: str) -> str | None:
         """The first non-empty meta value among `keys`, in the order given."""
@@ -41,6 +88,148 @@ class ParsedPage:
                     return value
         return None
 
+    def resolve(self, value: str | None) -> str | None:
+        """`value` as an absolute http(s) URL against the page's base URL, or None.
+
+        A value cut at `META_VALUE_LIMIT` is refused: a truncated URL is a wrong URL.
+        """
+        if value is None or len(value) >= META_VALUE_LIMIT:
+            return None
+        return absolute_http_url(value, self.base_url or self.url)
+
 
 def parse_page(body: bytes, *, url: str, http_charset: str | None = None) -> ParsedPage:
-    raise NotImplementedError
+    """Read a fetched HTML body; an empty, binary or broken body gives an empty page."""
+    try:
+        return _parse(body, url, http_charset)
+    except Exception:  # a page must never take the preview down with it
+        logger.warning("could not read the page at %s", url, exc_info=True)
+        return ParsedPage(url=url)
+
+
+def _parse(body: bytes, url: str, http_charset: str | None) -> ParsedPage:
+    if not body.strip(b"\x00\t\n\f\r "):
+        return ParsedPage(url=url)
+    decoded = decode_html(body, http_charset)
+    tree = LexborHTMLParser(head_markup(decoded.text))
+    reader = _Reader()
+    for node in tree.css("meta, link, base, title, script"):
+        reader.read(node)
+    base_url = absolute_http_url(reader.base_href, url) if reader.base_href else None
+    resolve_against = base_url or url
+    links = tuple(
+        LinkTag(rel=rel, href=href, type=type_, sizes=sizes)
+        for rel, raw_href, type_, sizes in reader.links
+        if (href := absolute_http_url(raw_href, resolve_against)) is not None
+    )
+    json_ld = read_json_ld(reader.json_ld)
+    meta = {key: tuple(values) for key, values in reader.meta.items()}
+    summary = None
+    if not _declares_description(meta, json_ld):
+        summary = summarize_paragraphs(decoded.text)
+    return ParsedPage(
+        url=url,
+        title=reader.title,
+        meta=meta,
+        links=links,
+        json_ld=json_ld,
+        json_scripts=reader.json_scripts,
+        lang=_lang(tree),
+        base_url=base_url,
+        summary=summary,
+        encoding=decoded.encoding,
+    )
+
+
+class _Reader:
+    """Collects what the page declares, element by element, within the caps."""
+
+    def __init__(self) -> None:
+        self.title: str | None = None
+        self.meta: dict[str, list[str]] = {}
+        self.meta_tags = 0
+        self.links: list[tuple[tuple[str, ...], str, str | None, str | None]] = []
+        self.base_href: str | None = None
+        self.json_ld: list[str] = []
+        self.json_scripts: dict[str, str] = {}
+
+    def read(self, node: LexborNode) -> None:
+        tag = node.tag
+        if tag == "meta":
+            self._meta(node.attributes)
+        elif tag == "link":
+            self._link(node.attributes)
+        elif tag == "script":
+            self._script(node)
+        elif tag == "title":
+            if self.title is None:
+                text = collapse_whitespace((node.text(deep=True) or "")[: MAX_TITLE_CHARS * 2])
+                self.title = text[:MAX_TITLE_CHARS] or None
+        elif tag == "base" and self.base_href is None:
+            self.base_href = node.attributes.get("href")
+
+    def _meta(self, attributes: dict[str, str | None]) -> None:
+        if self.meta_tags >= MAX_META_TAGS:
+            return
+        # A few sites (Pastebin, Genius) write `value=` where the standard says `content=`.
+        content = attributes.get("content")
+        if content is None:
+            content = attributes.get("value")
+        if content is None:
+            return
+        self.meta_tags += 1
+        content = content.strip()[:META_VALUE_LIMIT]
+        keys: list[str] = []
+        for attribute in ("property", "name", "itemprop"):
+            declared = attributes.get(attribute)
+            if declared:
+                # itemprop may list several properties ("image thumbnailUrl").
+                names = declared.split() if attribute == "itemprop" else [declared.strip()]
+                keys.extend(name.lower() for name in names)
+        for key in dict.fromkeys(keys):
+            if not key or len(key) > MAX_KEY_CHARS:
+                continue
+            values = self.meta.setdefault(key, [])
+            if len(values) < MAX_VALUES_PER_KEY:
+                values.append(content)
+
+    def _link(self, attributes: dict[str, str | None]) -> None:
+        rel = tuple((attributes.get("rel") or "").lower().split())
+        href = attributes.get("href")
+        if not rel or not href or len(self.links) >= MAX_LINKS:
+            return
+        if all(token in _HINT_RELS for token in rel):
+            return
+        if rel == ("alternate",) and attributes.get("hreflang"):
+            return  # the same page in another language
+        self.links.append((rel, href, attributes.get("type"), attributes.get("sizes")))
+
+    def _script(self, node: LexborNode) -> None:
+        attributes = node.attributes
+        kind = (attributes.get("type") or "").strip().lower()
+        script_id = (attributes.get("id") or "").strip()
+        if "ld+json" in kind:
+            text = node.text(deep=True) or ""
+            if len(text) <= MAX_JSON_CHARS:
+                self.json_ld.append(text)
+        elif script_id and ("json" in kind or script_id in STATE_SCRIPT_IDS):
+            if script_id in self.json_scripts or len(self.json_scripts) >= MAX_JSON_SCRIPTS:
+                return
+            text = node.text(deep=True) or ""
+            if len(text) <= MAX_JSON_CHARS:
+                self.json_scripts[script_id] = text
+
+
+def _lang(tree: LexborHTMLParser) -> str | None:
+    root = tree.root
+    if root is None:
+        return None
+    attributes = root.attributes
+    lang = (attributes.get("lang") or attributes.get("xml:lang") or "").strip()
+    return lang if lang and len(lang) <= MAX_LANG_CHARS else None
+
+
+def _declares_description(meta: Mapping[str, tuple[str, ...]], json_ld: tuple[Any, ...]) -> bool:
+    if any(value for key in _DESCRIPTION_KEYS for value in meta.get(key, ())):
+        return True
+    return any(first_text(obj, "description") for obj in subjects(json_ld))

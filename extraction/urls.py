@@ -8,6 +8,7 @@ here. Whether the target may be fetched (private addresses and so on) is the fet
 
 from __future__ import annotations
 
+import re
 from typing import Final
 from urllib.parse import urljoin, urlsplit
 
@@ -17,12 +18,19 @@ _SCHEMES: Final = ("http", "https")
 _TAB_AND_NEWLINE: Final = str.maketrans("", "", "\t\n\r")
 # Leading and trailing characters the URL standard strips (C0 controls and space).
 _C0_AND_SPACE: Final = "".join(chr(code) for code in range(0x21))
+# Most page URLs are already absolute and plain; these skip urljoin's cost (a page can carry
+# hundreds of links). Anything unusual (controls, backslashes, ports) takes the full path.
+_PLAIN_ABSOLUTE: Final = re.compile(
+    r"https?://[A-Za-z0-9._~%!$&'()*+,;=-]+(?:[/?#][^\x00-\x20\\]*)?", re.ASCII | re.IGNORECASE
+)
 
 
 def absolute_http_url(value: str | None, base: str) -> str | None:
     """`value` resolved against `base`, if the result is an http(s) URL with a host."""
-    if not value:
+    if not value or len(value) > MAX_URL_LENGTH:
         return None
+    if _PLAIN_ABSOLUTE.fullmatch(value):
+        return value
     value = value.strip(_C0_AND_SPACE).translate(_TAB_AND_NEWLINE)
     if not value or len(value) > MAX_URL_LENGTH:
         return None
@@ -36,4 +44,3 @@ def absolute_http_url(value: str | None, base: str) -> str | None:
     if parts.scheme.lower() not in _SCHEMES or not parts.hostname:
         return None
     return resolved
-

@@ -1,10 +1,11 @@
 """Which icon URLs to try for a page, best first.
 
-Order: the page's declared `<link>` icons (largest declared first; apple-touch-icon without
-`sizes` counts as its conventional 180 px), then the web app manifest's `icons` (purpose
-"any" before maskable/monochrome, largest first), then `/favicon.ico` at the page's origin.
-Vector icons (SVG, Safari's mask-icon) are skipped without a fetch: we do not rasterise
-SVG (SECURITY-CASES E4). The manifest is fetched only when every link icon has failed.
+Order: the page's declared `<link>` icons (largest declared first, by the shorter side as
+`extraction.icons` ranks them, an apple-touch-icon without `sizes` counting as its
+conventional 180 px), then the web app manifest's `icons` (purpose "any" before maskable or
+monochrome, largest first), then `/favicon.ico` at the page's origin. Vector icons (SVG,
+Safari's mask-icon) are skipped without a fetch: we do not rasterise SVG (SECURITY-CASES
+E4). The manifest is fetched only when every declared icon has failed.
 """
 
 from __future__ import annotations
@@ -60,9 +61,9 @@ def _rels(rel: str | tuple[str, ...]) -> set[str]:
 
 
 def _declared_size(icon: IconLink) -> int:
-    known = max(icon.width or 0, icon.height or 0)
-    if known:
-        return known
+    """The shorter declared side (as extraction ranks them), else a convention, else 0."""
+    if icon.width and icon.height:
+        return min(icon.width, icon.height)
     if any(rel.startswith("apple-touch-icon") for rel in _rels(icon.rel)):
         return APPLE_TOUCH_SIZE
     return 0

@@ -39,7 +39,7 @@ def test_every_corpus_page_gets_a_fitting_answer(graph: GraphClient, origin: Cor
         if facts["has_og_title"] or facts["has_title"]:
             assert answer["title"], f"{page.file} has a title the preview lost"
     # The origin serves each page as its site did (HTML, status 200), so none may fail.
-    assert failures == []
+    assert failures == [], "\n".join(map(str, failures))
     # And the server still answers afterwards.
     again = graph.query(QUERY, urls=[pages[0].url])["previews"][0]
     assert again["__typename"] != "PreviewError"

@@ -16,14 +16,25 @@ from tests.media.origin import ImageOrigin
 
 
 @dataclass(frozen=True)
-class Candidate:
-    """Stands for extraction's IconCandidate: the fields ingest reads."""
+class IconCandidate:
+    """The fields of extraction.icons.IconCandidate that ingest reads (kept local so that
+    these tests do not depend on the page-reading package)."""
 
     url: str
-    rel: str = "icon"
+    rel: tuple[str, ...]
     width: int | None = None
     height: int | None = None
     type: str | None = None
+
+
+def candidate(
+    url: str,
+    rel: str = "icon",
+    width: int | None = None,
+    height: int | None = None,
+    type: str | None = None,
+) -> IconCandidate:
+    return IconCandidate(url=url, rel=tuple(rel.split()), width=width, height=height, type=type)
 
 
 async def served_icon(client: httpx.AsyncClient, icon: Icon) -> tuple[int, int]:
@@ -51,7 +62,7 @@ async def test_light_mark_gets_a_dark_background(
 ) -> None:
     url = image_origin.serve("/white.png", images.icon_png(64, mark=(255, 255, 255)), "image/png")
     icon = await service.ingest_icon(
-        [Candidate(url)], page_url=image_origin.url("/"), manifest_url=None
+        [candidate(url)], page_url=image_origin.url("/"), manifest_url=None
     )
     assert icon is not None
     assert icon.background_color == "#000000"
@@ -62,7 +73,7 @@ async def test_opaque_icon_has_no_background(
 ) -> None:
     url = image_origin.serve("/apple-touch-icon.png", images.opaque_png(180, 180), "image/png")
     icon = await service.ingest_icon(
-        [Candidate(url, rel="apple-touch-icon")], page_url=image_origin.url("/"), manifest_url=None
+        [candidate(url, rel="apple-touch-icon")], page_url=image_origin.url("/"), manifest_url=None
     )
     assert icon is not None
     assert icon.background_color is None
@@ -77,9 +88,9 @@ async def test_declared_icons_best_first_vectors_never_fetched(
     missing = image_origin.url("/missing-192.png")
     small = image_origin.serve("/favicon-32.png", images.icon_png(32), "image/png")
     candidates = [
-        Candidate(small, width=32, height=32),
-        Candidate(svg, type="image/svg+xml"),
-        Candidate(missing, width=192, height=192),
+        candidate(small, width=32, height=32),
+        candidate(svg, type="image/svg+xml"),
+        candidate(missing, width=192, height=192),
     ]
     icon = await service.ingest_icon(candidates, page_url=image_origin.url("/"), manifest_url=None)
     assert icon is not None
@@ -103,7 +114,7 @@ async def test_manifest_icons_after_declared_ones_fail(
     image_origin.serve("/app/icons/192.png", images.icon_png(192), "image/png")
     image_origin.serve("/icons/maskable-512.png", images.opaque_png(512, 512), "image/png")
     icon = await service.ingest_icon(
-        [Candidate(image_origin.url("/gone.png"))],
+        [candidate(image_origin.url("/gone.png"))],
         page_url=image_origin.url("/"),
         manifest_url=manifest_url,
     )
@@ -134,7 +145,7 @@ async def test_manifest_is_not_read_when_a_declared_icon_works(
     url = image_origin.serve("/icon.png", images.icon_png(64), "image/png")
     manifest_url = image_origin.serve("/manifest.json", b'{"icons": []}', "application/json")
     icon = await service.ingest_icon(
-        [Candidate(url)], page_url=image_origin.url("/"), manifest_url=manifest_url
+        [candidate(url)], page_url=image_origin.url("/"), manifest_url=manifest_url
     )
     assert icon is not None
     assert image_origin.hits == ["/icon.png"]
@@ -145,7 +156,7 @@ async def test_large_icons_are_scaled_to_256(
 ) -> None:
     url = image_origin.serve("/huge-icon.png", images.icon_png(1024), "image/png")
     icon = await service.ingest_icon(
-        [Candidate(url, width=1024, height=1024)], page_url=image_origin.url("/"), manifest_url=None
+        [candidate(url, width=1024, height=1024)], page_url=image_origin.url("/"), manifest_url=None
     )
     assert icon is not None
     assert (icon.width, icon.height) == (256, 256)
@@ -155,7 +166,7 @@ async def test_large_icons_are_scaled_to_256(
 async def test_inline_data_uri_icon(image_origin: ImageOrigin, service: MediaService) -> None:
     uri = "data:image/png;base64," + base64.b64encode(images.icon_png(24)).decode()
     icon = await service.ingest_icon(
-        [Candidate(uri)], page_url=image_origin.url("/"), manifest_url=None
+        [candidate(uri)], page_url=image_origin.url("/"), manifest_url=None
     )
     assert icon is not None
     assert (icon.width, icon.height) == (24, 24)
@@ -166,14 +177,14 @@ async def test_no_usable_icon_gives_none(image_origin: ImageOrigin, service: Med
     image_origin.serve("/favicon.ico", images.tiff(), "image/x-icon")
     bad = image_origin.serve("/bomb.ico", images.ico_wrapping_bomb(), "image/x-icon")
     icon = await service.ingest_icon(
-        [Candidate(bad)], page_url=image_origin.url("/"), manifest_url=None
+        [candidate(bad)], page_url=image_origin.url("/"), manifest_url=None
     )
     assert icon is None
     assert image_origin.hits == ["/bomb.ico", "/favicon.ico"]
 
 
 async def test_declared_tries_are_bounded(image_origin: ImageOrigin, service: MediaService) -> None:
-    candidates = [Candidate(image_origin.url(f"/missing-{i}.png")) for i in range(10)]
+    candidates = [candidate(image_origin.url(f"/missing-{i}.png")) for i in range(10)]
     assert (
         await service.ingest_icon(candidates, page_url=image_origin.url("/"), manifest_url=None)
         is None

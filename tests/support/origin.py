@@ -10,6 +10,7 @@ their real scheme, host and port; that needs root or CAP_NET_BIND_SERVICE, which
 from __future__ import annotations
 
 import json
+import re
 import ssl
 import threading
 import time
@@ -52,11 +53,8 @@ class Hit:
 
 def _key(url: str) -> tuple[str, str, str]:
     parts = urlsplit(url)
-    return (
-        parts.scheme,
-        parts.hostname or "",
-        parts.path + (f"?{parts.query}" if parts.query else ""),
-    )
+    target = (parts.path or "/") + (f"?{parts.query}" if parts.query else "")
+    return parts.scheme, parts.hostname or "", target
 
 
 def _split_response(raw: bytes) -> tuple[int, str, bytes]:
@@ -99,6 +97,27 @@ def load_corpus(corpus_dir: Path = CORPUS_DIR) -> list[CorpusPage]:
     return pages
 
 
+_ICON_LINK = re.compile(r"<link[^>]+>", re.I)
+_ABSOLUTE_HREF = re.compile(r"""href=["']?(?:https?:)?//([^/"'> ]+)""", re.I)
+_TIKTOK_AVATAR = re.compile(r'"avatar(?:Larger|Medium|Thumb)":"https:(?:\\u002F){2}([^\\"]+)')
+
+
+def asset_hosts(corpus_dir: Path = CORPUS_DIR) -> set[str]:
+    """Hosts of the images and icons the saved pages point at (og:image, icon links, TikTok
+    avatars), so that tests can serve image bytes under those names too."""
+    hosts = set()
+    for entry in json.loads((corpus_dir / "manifest.json").read_text()):
+        if (entry.get("og_image") or "").startswith("http"):
+            hosts.add(urlsplit(entry["og_image"]).hostname or "")
+        text = (corpus_dir / entry["file"]).read_text(errors="replace")
+        for tag in _ICON_LINK.findall(text):
+            if "icon" in tag.lower() and (match := _ABSOLUTE_HREF.search(tag)):
+                hosts.add(match.group(1).lower())
+        hosts.update(match.lower() for match in _TIKTOK_AVATAR.findall(text))
+    hosts.discard("")
+    return hosts
+
+
 @dataclass
 class CorpusOrigin:
     """The running origin: its pages, its request log and the files a fetcher needs."""
@@ -111,18 +130,21 @@ class CorpusOrigin:
     hits: list[Hit] = field(default_factory=list)
     lock: threading.Lock = field(default_factory=threading.Lock)
 
-    def count(self, url: str) -> int:
-        """How many requests reached `url` since the last reset."""
+    def hits_for(self, url: str) -> list[Hit]:
+        """The requests that reached `url` since the last reset."""
         _, host, target = _key(url)
         with self.lock:
-            return sum(1 for hit in self.hits if (hit.host, hit.target) == (host, target))
+            return [hit for hit in self.hits if (hit.host, hit.target) == (host, target)]
+
+    def count(self, url: str) -> int:
+        return len(self.hits_for(url))
 
     def reset(self) -> None:
         with self.lock:
             self.hits.clear()
 
     def add(self, url: str, body: bytes, content_type: str = "text/html; charset=utf-8") -> None:
-        """Serve an extra page (its host must be one of the corpus hosts)."""
+        """Serve extra bytes at `url`; its host must be a corpus page or asset host."""
         self.pages[_key(url)] = CorpusPage("(added by test)", url, 200, content_type, body)
 
 
@@ -157,7 +179,7 @@ def _handler(origin: CorpusOrigin, scheme: str) -> type[BaseHTTPRequestHandler]:
 @contextmanager
 def serve_corpus(workdir: Path, address: str = "127.8.0.1") -> Iterator[CorpusOrigin]:
     pages = load_corpus()
-    hosts = sorted({urlsplit(page.url).hostname or "" for page in pages})
+    hosts = sorted({urlsplit(page.url).hostname or "" for page in pages} | asset_hosts())
     ca = trustme.CA()
     cert = ca.issue_cert(*hosts)
     ca_path = workdir / "corpus-ca.pem"

@@ -1,0 +1,79 @@
+"""The rule registry: order, matching, and a failing rule not taking the preview down."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from extraction.page import ParsedPage, parse_page
+from previews.record import LinkType, TiktokUser, Visibility
+from sites import RULES, SiteExtract, SiteRule, apply_site_rules
+
+PAGE = ParsedPage(url="https://example.com/")
+USER = TiktokUser(
+    username="u",
+    profile_url="https://www.tiktok.com/@u",
+    visibility=Visibility.PUBLIC,
+    verified=False,
+)
+
+
+def rule(name: str, result: SiteExtract | None, matches: bool = True) -> SiteRule:
+    return SiteRule(
+        name=name,
+        link_type=LinkType.TIKTOK_USER,
+        matches=lambda url: matches,
+        extract=lambda url, page: result,
+    )
+
+
+def test_registered_rules() -> None:
+    assert [(r.name, r.link_type) for r in RULES] == [("tiktok-profile", LinkType.TIKTOK_USER)]
+
+
+def test_first_matching_rule_with_a_result_wins() -> None:
+    first = SiteExtract(link_type=LinkType.TIKTOK_USER, details=USER, title="first")
+    second = SiteExtract(link_type=LinkType.TIKTOK_USER, details=USER, title="second")
+    rules = (
+        rule("skip", second, matches=False),
+        rule("empty", None),
+        rule("a", first),
+        rule("b", second),
+    )
+    assert apply_site_rules("https://example.com/", PAGE, rules) is first
+
+
+def test_no_rule_means_a_generic_page() -> None:
+    assert apply_site_rules("https://example.com/", PAGE) is None
+    assert apply_site_rules("https://example.com/", PAGE, ()) is None
+
+
+def test_a_failing_rule_is_skipped(caplog: pytest.LogCaptureFixture) -> None:
+    def broken(url: str, page: ParsedPage) -> SiteExtract | None:
+        raise KeyError("surprise")
+
+    fallback = SiteExtract(link_type=LinkType.TIKTOK_USER, details=USER)
+    rules = (
+        SiteRule("broken", LinkType.TIKTOK_USER, matches=lambda url: True, extract=broken),
+        rule("fallback", fallback),
+    )
+    assert apply_site_rules("https://example.com/", PAGE, rules) is fallback
+    assert "site rule broken failed" in caplog.text
+
+
+def test_tiktok_profile_through_the_registry() -> None:
+    data = {
+        "__DEFAULT_SCOPE__": {
+            "webapp.user-detail": {"userInfo": {"user": {"uniqueId": "u", "nickname": "U"}}}
+        }
+    }
+    html = (
+        '<script id="__UNIVERSAL_DATA_FOR_REHYDRATION__" type="application/json">'
+        f"{json.dumps(data)}</script>"
+    )
+    url = "https://www.tiktok.com/@u"
+    extract = apply_site_rules(url, parse_page(html.encode(), url=url))
+    assert extract is not None
+    assert extract.details.username == "u"
+    assert apply_site_rules(f"{url}/video/1", parse_page(html.encode(), url=url)) is None
