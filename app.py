@@ -67,9 +67,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
             stack.push_async_callback(media.aclose)
             app.include_router(media_router(media))
             cache = SqliteCache.from_url(settings.resolved_cache_url)
-            backend = DirectBackend(
-                fetcher, max_html_bytes=settings.max_html_bytes, media=media
-            )
+            backend = DirectBackend(fetcher, max_html_bytes=settings.max_html_bytes, media=media)
             service = PreviewService(
                 backend,
                 cache,

@@ -125,8 +125,9 @@ def test_a_tampered_media_url_is_refused_without_a_fetch(
     serve_page_images(origin)
     avatar = graph.query(QUERY, url=URL)["preview"]["tiktokUser"]["avatar"]
     hits_before = len(origin.hits)
-    url = avatar["thumbnail"]["url"]
-    prefix, signature, rest = url.split("/media/")[0], *url.split("/media/")[1].split("/", 1)
+    url: str = avatar["thumbnail"]["url"]
+    prefix, _, path = url.partition("/media/")
+    signature, _, rest = path.partition("/")
     tampered = f"{prefix}/media/{signature[::-1]}/{rest}"
     invented = f"{prefix}/media/{signature}/{'0' * 64}/thumbnail.jpeg"
     for bad in (tampered, invented):
