@@ -25,8 +25,14 @@ necessarily reads back exactly as we wrote them. Where our reading of the input 
 a browser's (exotic script escapes, a `<title>` inside SVG), we lose content, never bounds.
 
 A second pattern keeps paragraph text (`<p>`, `</p>`, `<br>` and the text between tags) for
-pages that declare no description; it follows the same rules. Both patterns use possessive
-quantifiers and atomic alternatives only, so the regex engine itself never backtracks.
+pages that declare no description; it follows the same rules.
+
+The patterns themselves must stay linear too (a regex can be its own denial of service).
+They use possessive quantifiers only; every look-ahead reads a bounded number of characters;
+and a tag that looks like a kept one but fails to parse as one is dropped whole, so the
+tags inside its text are not each tried again (`<meta a="` followed by a megabyte of
+`<meta x ` would otherwise re-scan the same text at every one of them). The tests in
+tests/extraction/test_parsing_bounds.py hold these shapes, with others, to a time limit.
 """
 
 from __future__ import annotations
@@ -34,9 +40,17 @@ from __future__ import annotations
 import re
 from typing import Final
 
-# More attributes than this and a kept tag is dropped instead (Lexbor checks each attribute
-# against every earlier one, so their number must stay small).
-MAX_ATTRIBUTES: Final = 32
+# More attributes than this and a kept tag is dropped instead: Lexbor checks each attribute
+# against every earlier one, and a failed attempt re-reads at most this many attributes.
+# Real `<meta>` and `<link>` tags carry two to six.
+MAX_ATTRIBUTES: Final = 16
+
+# At most this many `<meta>`/`<link>`/`<base>` tags, and separately this many titles and data
+# scripts, are handed on (a page of a million `<meta>`s would otherwise still be a million
+# elements to build and visit). Data scripts have their own budget because they tend to come
+# last, after every tag in the head.
+MAX_VOID_UNITS: Final = 2000
+MAX_RAW_UNITS: Final = 200
 
 _END = r"(?=[\t\n\f\r />])"  # what may follow a tag name
 # One attribute, as the tokenizer reads it: a name (which may start with "=" and may contain
@@ -70,8 +84,11 @@ def _whole_element(name: str) -> str:
 
 # Scripts worth keeping: JSON data (type application/json, application/ld+json) and the
 # ids platforms store state under even when the type says JavaScript.
-_DATA_SCRIPT = r"(?=[^>]*?(?i:json|SIGI_STATE|__NEXT_DATA__|__UNIVERSAL_DATA))"
-_KEPT_START = rf"(?:(?i:meta|link|base|html|title){_END}|(?i:script){_END}{_DATA_SCRIPT})"
+# The look-ahead reads at most 256 characters, so that a run of `<script ` without a ">"
+# cannot make every position scan to the end of the document.
+_DATA_SCRIPT = r"(?=[^>]{0,256}?(?i:json|SIGI_STATE|__NEXT_DATA__|__UNIVERSAL_DATA))"
+_KEPT_NAMES = ("meta", "link", "base", "html", "title", "script")
+_KEPT_START = rf"(?:(?i:{'|'.join(_KEPT_NAMES[:-1])}){_END}|(?i:script){_END}{_DATA_SCRIPT})"
 # Elements dropped with everything inside them: their content is not markup to the parser
 # (script, style, textarea…) or is not page text we want (SVG, MathML, templates).
 _DROPPED_ELEMENTS = (
@@ -88,11 +105,22 @@ _DROPPED_ELEMENTS = (
 )
 
 
+def _plain_initials(*names: str) -> str:
+    """A character class of the letters no name in `names` starts with (either case)."""
+    initials = {name[0] for name in names}
+    letters = "".join(c for c in "abcdefghijklmnopqrstuvwxyz" if c not in initials)
+    return f"[{letters}{letters.upper()}]"
+
+
 def _skip(kept_start: str, dropped_elements: tuple[str, ...]) -> str:
     """A possessive run of everything that is not the start of a kept unit."""
+    # Most tags (div, a, ul, footer…) start with a letter no special name starts with; they
+    # are dropped without the look-ahead for kept names (a measurable share of the time).
+    plain = _plain_initials(*_KEPT_NAMES, *dropped_elements, "plaintext")
     alternatives = "|".join(
         [
             r"(?![A-Za-z/!?])",  # a "<" that starts no tag is text
+            rf"{plain}{_LOOSE_TAIL}",
             rf"/(?:[A-Za-z]{_LOOSE_TAIL}|>|[^A-Za-z>][^>]*+>?+)",  # end tag, `</>`, bogus
             r"!--(?:-?>|.*?--!?>|.*\Z)",  # comment, including `<!-->` and an unclosed one
             r"[!?][^>]*+>?+",  # doctype, CDATA outside SVG, processing instruction
@@ -102,7 +130,6 @@ def _skip(kept_start: str, dropped_elements: tuple[str, ...]) -> str:
                     *(_whole_element(name) for name in dropped_elements),
                     rf"(?i:plaintext){_END}.*\Z",
                     rf"[A-Za-z]{_LOOSE_TAIL}",
-                    "",  # a kept tag's name that failed to parse as one is text
                 ]
             )
             + ")",
@@ -118,6 +145,9 @@ _HEAD_UNITS: Final = re.compile(
     + rf"|(?P<raw><(?:(?i:title){_END}{_EXACT_TAIL}{_raw_text('title')}"
     + rf"|(?i:script){_END}{_DATA_SCRIPT}{_EXACT_TAIL}{_raw_text('script')}))"
     + rf"(?:</(?i:title|script){_END}{_LOOSE_TAIL})?+"
+    # A kept tag that is not one after all (too many attributes, no ">") is dropped whole,
+    # so that the tags inside its text are not tried again one by one.
+    + rf"|<(?:{_whole_element('title')}|{_whole_element('script')}|[A-Za-z]{_LOOSE_TAIL})"
     + r")?",
     re.ASCII | re.DOTALL,
 )
@@ -131,16 +161,21 @@ def head_markup(html: str) -> str:
     """
     units: list[str] = []
     seen_html = False
+    voids = raws = 0
     for void, raw in _HEAD_UNITS.findall(html):
         if void:
             if void[1] in "hH":  # only the first <html>: Lexbor merges the others' attributes
                 if seen_html:
                     continue
                 seen_html = True
-            units.append(void)
+            voids += 1
+            if voids <= MAX_VOID_UNITS:
+                units.append(void)
         elif raw:
-            units.append(raw)
-            units.append("</title>" if raw[1] in "tT" else "</script>")
+            raws += 1
+            if raws <= MAX_RAW_UNITS:
+                units.append(raw)
+                units.append("</title>" if raw[1] in "tT" else "</script>")
     return "".join(units)
 
 

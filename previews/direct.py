@@ -12,8 +12,8 @@ from datetime import UTC, datetime
 from typing import Protocol
 
 import msgspec
-from extraction.metadata import IconCandidate, PageMetadata, read_metadata
 
+from extraction.metadata import IconCandidate, PageMetadata, read_metadata
 from extraction.page import parse_page
 from fetching import FetchError, SafeFetcher
 from previews.domains import registrable_domain

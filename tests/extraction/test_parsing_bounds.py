@@ -13,7 +13,13 @@ import time
 
 import pytest
 
-from extraction.flatten import MAX_ATTRIBUTES, head_markup, paragraph_markup
+from extraction.flatten import (
+    MAX_ATTRIBUTES,
+    MAX_RAW_UNITS,
+    MAX_VOID_UNITS,
+    head_markup,
+    paragraph_markup,
+)
 from extraction.page import (
     MAX_META_TAGS,
     MAX_VALUES_PER_KEY,
@@ -99,6 +105,16 @@ def test_10000_og_tags() -> None:
     assert len(page.meta["og:title"]) == MAX_VALUES_PER_KEY
 
 
+def test_units_handed_to_the_parser_are_capped() -> None:
+    metas = '<meta name="k" content="v">' * (MAX_VOID_UNITS + 10)
+    scripts = '<script type="application/json" id="s">{}</script>' * (MAX_RAW_UNITS + 10)
+    flat = head_markup(metas + scripts + '<script id="SIGI_STATE">{}</script>')
+    assert flat.count("<meta") == MAX_VOID_UNITS
+    assert flat.count("<script") == MAX_RAW_UNITS
+    page = parse_within_limit("<meta name=k content=v>" * 200_000)
+    assert page.meta == {"k": ("v",) * MAX_VALUES_PER_KEY}
+
+
 def test_meta_tags_read_are_capped() -> None:
     body = "".join(f'<meta name="k{n}" content="v">' for n in range(2 * MAX_META_TAGS))
     page = parse_within_limit(body)
@@ -134,6 +150,11 @@ def test_megabyte_title_element_is_cut() -> None:
         "<ul><li>" * 100_000,
         "<object>" * 100_000 + "<div>" * 100_000,
         "&" * 1_000_000 + "amp;",
+        '<meta a="' + "<meta x " * 200_000,
+        '<meta a="' + ("<meta b='" + "<meta " * 100 + "'") * 2_000,
+        "<script " * 200_000 + "json",
+        ("<meta" + " a" * 40 + ">") * 20_000,
+        "<title>x" + "</title " * 200_000,
     ],
     ids=[
         "comments",
@@ -146,6 +167,11 @@ def test_megabyte_title_element_is_cut() -> None:
         "lists",
         "objects",
         "ampersands",
+        "unclosed-quote-then-metas",
+        "nested-quotes",
+        "script-starts-without-end",
+        "metas-with-too-many-attributes",
+        "title-end-tags",
     ],
 )
 def test_pathological_shapes_stay_bounded(body: str) -> None:
