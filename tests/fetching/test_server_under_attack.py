@@ -146,7 +146,7 @@ async def wait_until_up(
 ) -> None:
     for _ in range(200):
         if server.returncode is not None:
-            raise AssertionError(log.read_text())
+            raise AssertionError(await asyncio.to_thread(log.read_text))
         try:
             await client.post("/graphql", json={"query": "{ __typename }"})
             return
