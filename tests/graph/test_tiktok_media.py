@@ -12,6 +12,7 @@ import io
 import re
 
 import httpx
+import pytest
 from PIL import Image, ImageDraw
 
 from tests.conftest import GraphClient
@@ -58,16 +59,16 @@ def dark_icon() -> bytes:
     return out.getvalue()
 
 
-def serve_page_images(origin: CorpusOrigin) -> dict[str, tuple[int, int]]:
+def serve_page_images(origin: CorpusOrigin, url: str = URL) -> dict[str, tuple[int, int]]:
     """Serve an image at every URL the profile page names for its pictures; returns the pixel
     size served at each."""
-    user = page_user(PROFILES[URL])["user"]
+    user = page_user(PROFILES[url])["user"]
     sizes = {
         user["avatarLarger"]: (1080, 1080),
         user["avatarMedium"]: (720, 720),
         user["avatarThumb"]: (100, 100),
     }
-    page = (CORPUS_DIR / PROFILES[URL]).read_text()
+    page = (CORPUS_DIR / PROFILES[url]).read_text()
     og_image = re.search(r'<meta property="og:image" content="([^"]+)"', page)
     assert og_image, "the saved page names an og:image"
     sizes[html.unescape(og_image.group(1))] = (720, 720)
@@ -87,11 +88,12 @@ def served_size(http: httpx.Client, url: str) -> tuple[int, int]:
         return image.size
 
 
+@pytest.mark.parametrize("url", sorted(PROFILES))
 def test_avatar_image_and_icon_are_served_at_their_stated_sizes(
-    graph: GraphClient, origin: CorpusOrigin, app_url: str
+    graph: GraphClient, origin: CorpusOrigin, app_url: str, url: str
 ) -> None:
-    sources = serve_page_images(origin)
-    preview = graph.query(QUERY, url=URL)["preview"]
+    sources = serve_page_images(origin, url)
+    preview = graph.query(QUERY, url=url)["preview"]
 
     for picture in (preview["tiktokUser"]["avatar"], preview["image"]):
         assert picture is not None
