@@ -124,16 +124,17 @@ def _host_key(host: Host) -> str:
     return bare_name(host) if isinstance(host, str) else host.compressed
 
 
-def _split_scheme(text: str, bare_host_ok: bool) -> tuple[str, str]:
+def _split_scheme(text: str, bare_host_ok: bool) -> tuple[str, str, bool]:
+    """The scheme, the rest, and whether the scheme was assumed (a bare `example.com/x`)."""
     match = _SCHEME.match(text)
     if match is not None:
         scheme = match.group(1).lower()
         rest = text[match.end() :]
         if scheme in DEFAULT_PORTS or not (bare_host_ok and _PORT_THEN_PATH.match(rest)):
-            return scheme, rest
+            return scheme, rest, False
     if not bare_host_ok:
         raise _invalid("the link is not an absolute URL")
-    return "https", text if text.startswith("//") else "//" + text
+    return "https", text if text.startswith("//") else "//" + text, True
 
 
 def _parse_port(text: str, scheme: str) -> int:
@@ -176,7 +177,7 @@ def parse_url(raw: str, *, bare_host_ok: bool = True) -> ParsedURL:
         raise _invalid("the link contains control characters")
     if not text:
         raise _invalid("the link is empty")
-    scheme, rest = _split_scheme(text, bare_host_ok)
+    scheme, rest, assumed = _split_scheme(text, bare_host_ok)
     if scheme not in DEFAULT_PORTS:
         raise _blocked("only http and https links are supported")
     if not rest.startswith("//"):
@@ -189,6 +190,9 @@ def parse_url(raw: str, *, bare_host_ok: bool = True) -> ParsedURL:
     if "@" in authority:
         raise _blocked("links with credentials are not allowed")
     host, port = _split_authority(authority, scheme)
+    if assumed and isinstance(host, str) and "." not in bare_name(host):
+        # A word typed without a scheme ("hello") is text, not a link to a host named so.
+        raise _invalid("the link has no scheme and its host is not a domain name")
     target = remainder.partition("#")[0]
     if not target.startswith("/"):
         target = "/" + target

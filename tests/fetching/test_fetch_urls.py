@@ -21,7 +21,7 @@ NORMALISED = [
     ("http://example.com:/", "http://example.com/"),
     ("https://example.com/%7Efoo/?a=%20b", "https://example.com/%7Efoo/?a=%20b"),
     ("https://example.com/ä?ö=1", "https://example.com/ä?ö=1"),
-    ("localhost:8080/x", "https://localhost:8080/x"),
+    ("example.test:8080/x", "https://example.test:8080/x"),
     ("https://ex%61mple.com/", "https://example.com/"),
     ("http://ğitlab.com/", "http://xn--itlab-j1a.com/"),  # B20
     ("http://ＥＸＡＭＰＬＥ.com/", "http://example.com/"),  # fullwidth maps per UTS 46
@@ -279,3 +279,14 @@ def test_unusable_self_origin_fails_at_construction() -> None:
 
     with pytest.raises(ValueError, match="self origin"):
         SafeFetcher(FetchPolicy(self_origins=("not a url",)))
+
+
+@pytest.mark.parametrize("raw", ["nope", "hello", "localhost:8080/x", "intranet/page"])
+def test_a_scheme_less_word_is_not_a_link(raw: str) -> None:
+    with pytest.raises(FetchError) as caught:
+        normalize_url(raw)
+    assert caught.value.code is ErrorCode.LINK_INVALID_URL
+
+
+def test_a_scheme_less_domain_means_https() -> None:
+    assert normalize_url("Example.COM/Path?q=1") == "https://example.com/Path?q=1"
