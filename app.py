@@ -19,8 +19,9 @@ from previews.direct import DirectBackend
 from previews.service import PreviewService
 from previews.sqlite_cache import SqliteCache
 from resolvers.context import get_context
-from schema import schema
+from schema import QueryLimits, build_schema
 from settings import Settings
+from web.body_limit import BodyLimit
 
 
 def fetch_policy(settings: Settings) -> FetchPolicy:
@@ -80,8 +81,16 @@ def create_app(settings: Settings | None = None) -> FastAPI:
             yield
 
     app = FastAPI(title="Linkgraph", lifespan=lifespan)
+    app.add_middleware(BodyLimit, max_bytes=settings.max_body_bytes)
+    limits = QueryLimits(
+        max_depth=settings.max_query_depth,
+        max_aliases=settings.max_aliases,
+        max_tokens=settings.max_query_tokens,
+        max_urls=settings.max_urls_per_request,
+        introspection=settings.graphiql,
+    )
     graphql = GraphQLRouter(
-        schema,
+        build_schema(limits),
         context_getter=get_context,
         graphql_ide="graphiql" if settings.graphiql else None,
         allow_queries_via_get=False,

@@ -67,7 +67,22 @@ class Settings(BaseSettings):
         default="Mozilla/5.0 (compatible; Linkgraph/0.1; +https://github.com/linkgraph)",
         description="User-Agent sent upstream.",
     )
-    graphiql: bool = Field(default=True, description="Serve the GraphiQL IDE at /graphql.")
+    graphiql: bool = Field(
+        default=True,
+        description="Serve the GraphiQL IDE at /graphql and answer introspection; turn off "
+        "for a public deployment.",
+    )
+    max_query_depth: int = Field(default=10, gt=0, description="Deepest selection allowed.")
+    max_aliases: int = Field(
+        default=20, gt=0, description="Aliases per document, counted after fragment expansion."
+    )
+    max_query_tokens: int = Field(default=2_000, gt=0, description="Tokens per document.")
+    max_urls_per_request: int = Field(
+        default=50, gt=0, description="Distinct links one request may name (checked first)."
+    )
+    max_body_bytes: int = Field(
+        default=256 * 1024, gt=0, description="Bytes of a request body accepted at most."
+    )
     media_key: str = Field(
         default="",
         description="HMAC key signing media URLs; generated and kept in "

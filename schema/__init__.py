@@ -6,16 +6,24 @@ import strawberry
 from strawberry.schema.config import StrawberryConfig
 
 from resolvers.query import Query
+from schema.limits import QueryLimits, limit_extensions
 from schema.previews import LinkPreview, PagePreview, TiktokUserPreview
 from schema.scalars import SCALARS
 
 # Every implementation of LinkPreview; PreviewResult lists the same ones.
 PREVIEW_TYPES = (TiktokUserPreview, PagePreview)
 
-schema = strawberry.Schema(
-    query=Query,
-    types=[LinkPreview, *PREVIEW_TYPES],
-    config=StrawberryConfig(scalar_map=SCALARS),
-)
 
-__all__ = ["PREVIEW_TYPES", "schema"]
+def build_schema(limits: QueryLimits | None = None) -> strawberry.Schema:
+    """The schema, with the request limits the app enforces (they do not change its SDL)."""
+    return strawberry.Schema(
+        query=Query,
+        types=[LinkPreview, *PREVIEW_TYPES],
+        config=StrawberryConfig(scalar_map=SCALARS),
+        extensions=limit_extensions(limits or QueryLimits()),
+    )
+
+
+schema = build_schema()
+
+__all__ = ["PREVIEW_TYPES", "QueryLimits", "build_schema", "schema"]

@@ -1,0 +1,147 @@
+"""What one GraphQL request may ask for, checked before anything is fetched.
+
+A public endpoint that fetches URLs is an amplifier if nothing bounds it, so every document
+is checked for depth, aliases (counted after fragment expansion, Strawberry ≥ 0.315.7) and
+tokens, and every operation for the number of distinct links it names (the URL budget),
+before any resolver runs. Validation rules are built once, here: Strawberry constructs
+extensions per request (no state leaks between concurrent requests), and rules rebuilt per
+request would defeat its validation cache (strawberry#4635).
+"""
+
+from __future__ import annotations
+
+import functools
+from collections.abc import Callable, Iterator, Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from graphql import (
+    ExecutionResult,
+    FieldNode,
+    FragmentDefinitionNode,
+    FragmentSpreadNode,
+    GraphQLError,
+    InlineFragmentNode,
+    ListValueNode,
+    OperationDefinitionNode,
+    SelectionSetNode,
+    StringValueNode,
+    ValueNode,
+    VariableNode,
+)
+from graphql.validation import NoSchemaIntrospectionCustomRule
+from strawberry.extensions import AddValidationRules, MaskErrors, MaxTokensLimiter, SchemaExtension
+from strawberry.extensions.max_aliases import create_validator as alias_rule
+from strawberry.extensions.query_depth_limiter import create_validator as depth_rule
+
+# Root fields that name links, and the argument that does.
+_LINK_ARGUMENTS = {"preview": "url", "previews": "urls", "refreshPreview": "url"}
+
+
+@dataclass(frozen=True, slots=True)
+class QueryLimits:
+    max_depth: int = 10
+    max_aliases: int = 20
+    max_tokens: int = 2_000
+    max_urls: int = 50
+    introspection: bool = True
+
+
+class LimitExceededError(GraphQLError):
+    """A request over one of the limits; shown to the client as is (never masked)."""
+
+    def __init__(self, message: str, code: str) -> None:
+        super().__init__(message, extensions={"code": code})
+
+
+class UrlBudget(SchemaExtension):
+    """Refuses an operation naming more distinct links than the budget, before execution.
+
+    Links arrive as literals or variables, through fragments or inline fragments, so they are
+    counted on the operation's root selection with fragments expanded and variables applied.
+    """
+
+    def __init__(self, *, max_urls: int) -> None:
+        self.max_urls = max_urls
+
+    def on_execute(self) -> Iterator[None]:
+        context = self.execution_context
+        document = context.graphql_document
+        if document is not None:
+            urls = _named_links(document.definitions, context.operation_name, context.variables)
+            if len(urls) > self.max_urls:
+                error = LimitExceededError(
+                    f"This request names {len(urls)} distinct links; the limit is "
+                    f"{self.max_urls}. Split it into several requests.",
+                    "URL_BUDGET_EXCEEDED",
+                )
+                context.result = ExecutionResult(data=None, errors=[error])
+        yield
+
+
+def _named_links(
+    definitions: Any, operation_name: str | None, variables: Mapping[str, Any] | None
+) -> set[str]:
+    operations = [d for d in definitions if isinstance(d, OperationDefinitionNode)]
+    fragments = {d.name.value: d for d in definitions if isinstance(d, FragmentDefinitionNode)}
+    chosen = [o for o in operations if operation_name is None or _name(o) == operation_name]
+    if not chosen:
+        return set()
+    links: set[str] = set()
+    seen: set[str] = set()
+    pending: list[SelectionSetNode] = [chosen[0].selection_set]
+    while pending:
+        for selection in pending.pop().selections:
+            if isinstance(selection, FieldNode):
+                argument = _LINK_ARGUMENTS.get(selection.name.value)
+                for node in selection.arguments or ():
+                    if node.name.value == argument:
+                        links.update(_strings(node.value, variables or {}))
+            elif isinstance(selection, InlineFragmentNode):
+                pending.append(selection.selection_set)
+            elif isinstance(selection, FragmentSpreadNode):
+                name = selection.name.value
+                if name not in seen and name in fragments:
+                    seen.add(name)
+                    pending.append(fragments[name].selection_set)
+    return links
+
+
+def _name(operation: OperationDefinitionNode) -> str | None:
+    return operation.name.value if operation.name else None
+
+
+def _strings(value: ValueNode, variables: Mapping[str, Any]) -> list[str]:
+    if isinstance(value, StringValueNode):
+        return [value.value]
+    if isinstance(value, ListValueNode):
+        return [s for item in value.values for s in _strings(item, variables)]
+    if isinstance(value, VariableNode):
+        given = variables.get(value.name.value)
+        if isinstance(given, str):
+            return [given]
+        if isinstance(given, list):
+            return [item for item in given if isinstance(item, str)]
+    return []
+
+
+def _is_unexpected(error: GraphQLError) -> bool:
+    """Mask errors raised by code (a bug, a lost backend), never the request's own faults."""
+    return error.original_error is not None and not isinstance(error.original_error, GraphQLError)
+
+
+def limit_extensions(limits: QueryLimits) -> list[Callable[[], SchemaExtension]]:
+    """Per-request extension factories over validation rules built once."""
+    rules: list[Any] = [depth_rule(limits.max_depth, None), alias_rule(limits.max_aliases)]
+    if not limits.introspection:
+        rules.append(NoSchemaIntrospectionCustomRule)
+    return [
+        functools.partial(MaxTokensLimiter, max_token_count=limits.max_tokens),
+        functools.partial(AddValidationRules, rules),
+        functools.partial(UrlBudget, max_urls=limits.max_urls),
+        functools.partial(
+            MaskErrors,
+            should_mask_error=_is_unexpected,
+            error_message="Unexpected error; it has been logged.",
+        ),
+    ]
