@@ -5,6 +5,7 @@ from __future__ import annotations
 import strawberry
 from strawberry.schema.config import StrawberryConfig
 
+from resolvers.mutation import Mutation
 from resolvers.query import Query
 from schema.limits import QueryLimits, limit_extensions
 from schema.previews import LinkPreview, PagePreview, TiktokUserPreview
@@ -18,6 +19,7 @@ def build_schema(limits: QueryLimits | None = None) -> strawberry.Schema:
     """The schema, with the request limits the app enforces (they do not change its SDL)."""
     return strawberry.Schema(
         query=Query,
+        mutation=Mutation,
         types=[LinkPreview, *PREVIEW_TYPES],
         config=StrawberryConfig(scalar_map=SCALARS),
         extensions=limit_extensions(limits or QueryLimits()),

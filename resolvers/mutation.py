@@ -1,0 +1,30 @@
+"""The root Mutation: `refreshPreview` re-fetches a link now, whatever the cache holds."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+import strawberry
+from strawberry.types import Info
+
+from resolvers.context import Context
+from schema.mapping import to_graph
+from schema.results import PreviewResult
+
+
+@strawberry.type(description="Changes to what the service holds.")
+class Mutation:
+    @strawberry.mutation(
+        description="Fetch a link again now and replace its cached preview; answers with the "
+        "new preview, or a PreviewError. When API keys are configured it needs one, like every "
+        "request."
+    )
+    async def refresh_preview(
+        self,
+        info: Info[Context, None],
+        url: Annotated[str, strawberry.argument(description="The link, as a user wrote it.")],
+    ) -> PreviewResult:
+        key = info.context.service.key_for(url)
+        if not isinstance(key, str):
+            return to_graph(key)
+        return to_graph(await info.context.service.refresh(key))
