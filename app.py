@@ -14,14 +14,24 @@ from fastapi import FastAPI
 from strawberry.fastapi import GraphQLRouter
 
 from fetching import FetchPolicy, SafeFetcher
+from fetching.host_limit import HostRate
 from media import ImageLimits, build_media_service, media_router
+from previews.caches import open_cache
 from previews.direct import DirectBackend
 from previews.service import PreviewService
-from previews.sqlite_cache import SqliteCache
 from resolvers.context import get_context
 from schema import QueryLimits, build_schema
 from settings import Settings
 from web.body_limit import BodyLimit
+from web.cors import add_cors
+from web.health import health_router, writable_dir_probe
+from web.keys import ApiKeys, RequireApiKey, read_keys
+from web.logs import configure_logging
+from web.metrics import HttpMetrics, Metrics, metrics_router
+from web.persisted_queries import MemoryQueryStore, PersistedQueries
+from web.rate_limit import Buckets, Budget, MemoryBuckets, RateLimit
+from web.redis_buckets import RedisBuckets
+from web.request_id import RequestId
 
 
 def fetch_policy(settings: Settings) -> FetchPolicy:
@@ -36,7 +46,25 @@ def fetch_policy(settings: Settings) -> FetchPolicy:
         user_agent=settings.user_agent,
         self_origins=(_origin(settings.public_url),),
         concurrency=settings.fetch_concurrency,
+        host_limit=HostRate(rate=settings.host_rate, burst=settings.host_burst),
     )
+
+
+def rate_budget(settings: Settings) -> Budget:
+    return Budget(
+        capacity=settings.rate_capacity,
+        refill=settings.rate_refill,
+        fetch_cost=settings.rate_fetch_cost,
+        hit_cost=settings.rate_hit_cost,
+    )
+
+
+def rate_buckets(settings: Settings) -> Buckets:
+    """Shared buckets in Redis when the cache is there (several instances), else in memory."""
+    url = settings.resolved_cache_url
+    if url.startswith(("redis://", "rediss://")):
+        return RedisBuckets.from_url(url, rate_budget(settings))
+    return MemoryBuckets(rate_budget(settings))
 
 
 def _origin(url: str) -> str:
@@ -47,12 +75,14 @@ def _origin(url: str) -> str:
 
 def create_app(settings: Settings | None = None) -> FastAPI:
     settings = settings or Settings()
+    metrics = Metrics()
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        configure_logging(settings.log_level, settings.log_format)
         async with AsyncExitStack() as stack:
             policy = fetch_policy(settings)
-            fetcher = SafeFetcher(policy)
+            fetcher = SafeFetcher(policy, observer=metrics)
             stack.push_async_callback(fetcher.aclose)
             media = build_media_service(
                 data_dir=settings.data_dir,
@@ -67,7 +97,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
             )
             stack.push_async_callback(media.aclose)
             app.include_router(media_router(media))
-            cache = SqliteCache.from_url(settings.resolved_cache_url)
+            cache = open_cache(settings.resolved_cache_url, stale_ttl=settings.stale_ttl)
             backend = DirectBackend(fetcher, max_html_bytes=settings.max_html_bytes, media=media)
             service = PreviewService(
                 backend,
@@ -75,13 +105,33 @@ def create_app(settings: Settings | None = None) -> FastAPI:
                 ttl=settings.cache_ttl,
                 failure_ttl=settings.failure_ttl,
                 url_policy=policy,
+                observer=metrics,
             )
             stack.push_async_callback(service.aclose)
             app.state.previews = service
+            app.state.readiness["cache"] = cache.ping
             yield
 
     app = FastAPI(title="Linkgraph", lifespan=lifespan)
+    if settings.persisted_queries_max:
+        # Innermost: inside the body limit, so a stored query is never longer than it.
+        app.add_middleware(PersistedQueries, store=MemoryQueryStore(settings.persisted_queries_max))
     app.add_middleware(BodyLimit, max_bytes=settings.max_body_bytes)
+    # Outermost last: the key check, then the per-client budget, then the body limit.
+    app.add_middleware(RateLimit, buckets=rate_buckets(settings))
+    app.add_middleware(
+        RequireApiKey, keys=ApiKeys(read_keys(settings.api_keys, settings.api_keys_file))
+    )
+    # Outside the key check: CORS (a preflight carries no key), then metrics and request ids
+    # around everything, so refusals are counted and tagged too.
+    add_cors(app, settings.cors_origins)
+    app.state.metrics = metrics
+    app.add_middleware(HttpMetrics, metrics=metrics)
+    app.add_middleware(RequestId)
+    # The cache adds its own probe once the lifespan has opened it.
+    app.state.readiness = {"media": writable_dir_probe(settings.data_dir / "media")}
+    app.include_router(health_router(timeout=settings.ready_timeout))
+    app.include_router(metrics_router(metrics))
     limits = QueryLimits(
         max_depth=settings.max_query_depth,
         max_aliases=settings.max_aliases,

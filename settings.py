@@ -126,3 +126,77 @@ class Settings(BaseSettings):
     @cached_property
     def resolved_cache_url(self) -> str:
         return self.cache_url or f"sqlite:///{self.data_dir / 'cache.sqlite3'}"
+
+    # API keys and rate limits (web/keys.py, web/rate_limit.py, fetching/host_limit.py).
+    api_keys: Annotated[tuple[str, ...], NoDecode] = Field(
+        default=(),
+        description="Comma-separated API keys; when any key is set (here or in the file), "
+        "/graphql requires `Authorization: Bearer <key>`. None: the service is open.",
+    )
+    api_keys_file: Path | None = Field(
+        default=None, description="A file of API keys, one per line, `#` comments allowed."
+    )
+    rate_capacity: int = Field(
+        default=1000, gt=0, description="Points in each key's (or address's) bucket at most."
+    )
+    rate_refill: float = Field(default=10.0, gt=0, description="Points refilled per second.")
+    rate_fetch_cost: int = Field(
+        default=10, ge=0, description="Points per distinct link the cache could not serve."
+    )
+    rate_hit_cost: int = Field(
+        default=1, ge=0, description="Points per distinct link served from the cache."
+    )
+    host_rate: float = Field(
+        default=10.0, gt=0, description="Fetches per second to one destination site."
+    )
+    host_burst: int = Field(
+        default=20, gt=0, description="Fetches to one destination site allowed in a burst."
+    )
+
+    @field_validator("api_keys", mode="before")
+    @classmethod
+    def _split_keys(cls, value: object) -> object:
+        if isinstance(value, str):
+            return tuple(part.strip() for part in value.split(",") if part.strip())
+        return value
+
+    stale_ttl: int = Field(
+        default=7 * 86_400,
+        ge=0,
+        description="Seconds a preview past its fresh time is still served (and refreshed in "
+        "the background); 0 turns stale-while-revalidate off.",
+    )
+
+    # Operating it: logs, CORS, persisted queries, readiness (web/).
+    log_level: str = Field(
+        default="INFO",
+        pattern="^(?i)(DEBUG|INFO|WARNING|ERROR|CRITICAL)$",
+        description="Lowest level logged.",
+    )
+    log_format: str = Field(
+        default="json",
+        pattern="^(json|text)$",
+        description="`json`: one JSON object per line on stderr, with request_id; `text`: "
+        "for a terminal.",
+    )
+    cors_origins: Annotated[tuple[str, ...], NoDecode] = Field(
+        default=(),
+        description="Comma-separated origins browsers may call from (`*` for any); empty "
+        "sends no CORS headers.",
+    )
+    persisted_queries_max: int = Field(
+        default=10_000,
+        ge=0,
+        description="Automatic persisted queries remembered per process (LRU); 0 turns "
+        "persisted queries off.",
+    )
+    ready_timeout: float = Field(
+        default=2.0, gt=0, description="Seconds each /readyz dependency check may take."
+    )
+
+    @field_validator("cors_origins", mode="before")
+    @classmethod
+    def _split_origins(cls, value: object) -> object:
+        if isinstance(value, str):
+            return tuple(part.strip() for part in value.split(",") if part.strip())
+        return value

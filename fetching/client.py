@@ -16,6 +16,8 @@ Error codes, per failure (all FetchError; messages never name resolved addresses
   stalls: LINK_TOOK_TOO_LONG. The deadline is one `asyncio.timeout` around the whole fetch,
   so a 1-byte-a-second drip cannot stretch it. It starts once the fetch holds one of the
   `concurrency` slots: time queued behind other fetches is not the origin's fault.
+* A hop whose wait for the per-host limit (`policy.host_limit`, see `fetching.host_limit`)
+  would outlast that deadline: LINK_TOOK_TOO_LONG at once, with nothing sent.
 * A response that breaks HTTP mid-way: LINK_CONNECTION_ERROR.
 * 404 LINK_NOT_FOUND, 410 LINK_IS_GONE, 5xx LINK_SERVER_ERROR, every other 4xx
   LINK_CONTENT_ERROR (401/403 included: LINK_BLOCKED means *our* policy refused, not theirs).
@@ -41,6 +43,7 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import Collection, Mapping
+from contextlib import nullcontext
 from types import TracebackType
 
 import httpcore
@@ -48,6 +51,8 @@ import httpx
 
 from fetching.decoding import ACCEPT_ENCODING, DecodingError
 from fetching.errors import FetchError
+from fetching.host_limit import HostLimiter
+from fetching.observer import FetchObserver
 from fetching.policy import FetchPolicy, Network
 from fetching.reading import (
     accepts,
@@ -120,9 +125,11 @@ def _transport_error(exc: Exception, status: int | None) -> FetchError:
 
 
 class _Progress:
-    """The last HTTP status this fetch received, for errors raised after it."""
+    """The last HTTP status this fetch received, for errors raised after it, and the fetch's
+    deadline (loop time), which a wait for the host limit must not pass."""
 
     status: int | None = None
+    deadline: float | None = None
 
 
 class SafeFetcher:
@@ -136,8 +143,10 @@ class SafeFetcher:
         *,
         dns: DnsLookup | None = None,
         network_backend: httpcore.AsyncNetworkBackend | None = None,
+        observer: FetchObserver | None = None,
     ) -> None:
         self.policy = policy
+        self._observer = observer
         self_origin_keys(policy.self_origins)  # a bad origin fails here, not on every fetch
         self._resolver = Resolver(
             hosts_file=policy.hosts_file, timeout=policy.dns_timeout, lookup=dns
@@ -147,6 +156,7 @@ class SafeFetcher:
         # URL rules never needs it.
         self._pool: httpcore.AsyncConnectionPool | None = None
         self._slots = asyncio.Semaphore(policy.concurrency)
+        self._host_limit = HostLimiter(policy.host_limit) if policy.host_limit else None
 
     async def __aenter__(self) -> SafeFetcher:
         return self
@@ -180,26 +190,47 @@ class SafeFetcher:
             raise ValueError("max_bytes must not be negative")
         progress = _Progress()
         async with self._slots:
-            try:
-                async with asyncio.timeout(self.policy.total_timeout):
-                    return await self._follow(
+            with self._observer.fetch_in_flight() if self._observer else nullcontext():
+                try:
+                    response = await self._fetch_within_deadline(
                         url, accept, max_bytes, truncate, headers or {}, progress
                     )
-            except TimeoutError:
+                except FetchError as error:
+                    if self._observer:
+                        self._observer.record_fetch("error", error.code.value)
+                    raise
+                if self._observer:
+                    self._observer.record_fetch("ok", str(response.status))
+                return response
+
+    async def _fetch_within_deadline(
+        self,
+        url: str,
+        accept: Collection[str],
+        max_bytes: int,
+        truncate: bool,
+        headers: Mapping[str, str],
+        progress: _Progress,
+    ) -> FetchedResponse:
+        try:
+            async with asyncio.timeout(self.policy.total_timeout) as deadline:
+                progress.deadline = deadline.when()
+                return await self._follow(url, accept, max_bytes, truncate, headers, progress)
+        except TimeoutError:
+            raise FetchError(
+                ErrorCode.LINK_TOOK_TOO_LONG,
+                "the link took too long to respond",
+                status=progress.status,
+            ) from None
+        except FetchError as error:
+            if error.status is None and progress.status is not None:
                 raise FetchError(
-                    ErrorCode.LINK_TOOK_TOO_LONG,
-                    "the link took too long to respond",
+                    error.code,
+                    error.message,
                     status=progress.status,
+                    media_type=error.media_type,
                 ) from None
-            except FetchError as error:
-                if error.status is None and progress.status is not None:
-                    raise FetchError(
-                        error.code,
-                        error.message,
-                        status=progress.status,
-                        media_type=error.media_type,
-                    ) from None
-                raise
+            raise
 
     async def aclose(self) -> None:
         if self._pool is not None:
@@ -237,6 +268,8 @@ class SafeFetcher:
         headers = self._request_headers(accept, extra_headers)
         hops = 0
         while True:
+            if self._host_limit is not None:
+                await self._host_limit.acquire(str(current.host), progress.deadline)
             outcome = await self._exchange(current, headers, accept, max_bytes, truncate, progress)
             if isinstance(outcome, FetchedResponse):
                 return FetchedResponse(

@@ -10,6 +10,8 @@ import ipaddress
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from fetching.host_limit import HostRate
+
 Network = ipaddress.IPv4Network | ipaddress.IPv6Network
 
 
@@ -22,6 +24,8 @@ class FetchPolicy:
     mirror, tests on loopback); cloud metadata addresses stay refused whatever it says.
     `total_timeout` bounds one whole fetch: DNS, connect, every redirect hop and the body.
     `connect_timeout` is one budget shared by all the addresses a host resolves to.
+    `host_limit` bounds fetches per destination site (every hop and sub-fetch); None is
+    unlimited, for tests that build a policy directly.
     """
 
     hosts_file: Path | None = None
@@ -35,3 +39,4 @@ class FetchPolicy:
     # Origins ("scheme://host:port") of this service itself: links to them are refused.
     self_origins: tuple[str, ...] = field(default_factory=tuple)
     concurrency: int = 16
+    host_limit: HostRate | None = None

@@ -1,9 +1,11 @@
-"""The preview service: cache, then single-flight, then backend.
+"""The preview service: cache, then single flight, then backend.
 
 This is what the GraphQL layer talks to. It owns the rules that make the service cheap to
-call: a link is normalised once and keyed by that form; a cached outcome is served as is; a
-link already being fetched is awaited rather than fetched again (Synapse's in-flight cache);
-and failures are cached too, briefly, so that a broken link is not hammered.
+call: a link is normalised once and keyed by that form; a fresh cached outcome is served as
+is; a stale preview is served at once and refreshed in the background (stale-while-
+revalidate); a link already being fetched is awaited rather than fetched again, in this
+process (Synapse's in-flight cache) and across the instances sharing the cache (the cache's
+`flight`); and failures are cached too, briefly, so that a broken link is not hammered.
 """
 
 from __future__ import annotations
@@ -14,7 +16,8 @@ from collections.abc import Sequence
 
 from fetching import FetchError, FetchPolicy, normalize_url
 from previews.backend import Backend
-from previews.cache import PreviewCache
+from previews.cache import Entry, PreviewCache
+from previews.observer import CacheObserver
 from previews.record import ErrorCode, Failure, Outcome
 
 log = logging.getLogger(__name__)
@@ -32,7 +35,11 @@ class PreviewService:
         ttl: float,
         failure_ttl: float,
         url_policy: FetchPolicy | None = None,
+        shutdown_grace: float = 2.0,
+        observer: CacheObserver | None = None,
     ) -> None:
+        """`shutdown_grace` bounds how long `aclose` lets background refreshes finish."""
+        self._observer = observer
         self._backend = backend
         self._cache = cache
         self._ttl = ttl
@@ -40,6 +47,7 @@ class PreviewService:
         # The fetcher's policy: it says which IP literals are allowed and which origins are
         # this service's own, so such links are refused here, before they reach a batch.
         self._url_policy = url_policy
+        self._shutdown_grace = shutdown_grace
         self._inflight: dict[str, asyncio.Task[Outcome]] = {}
 
     def key_for(self, raw_url: str) -> str | Failure:
@@ -53,25 +61,53 @@ class PreviewService:
 
     async def get_many(self, keys: Sequence[str]) -> list[Outcome]:
         """Outcomes for normalised `keys`, in order; each distinct key fetched at most once."""
-        cached = await self._cache.get_many(list(dict.fromkeys(keys)))
-        missing = [key for key in dict.fromkeys(keys) if key not in cached]
+        distinct = list(dict.fromkeys(keys))
+        cached = await self._read(distinct)
+        for key, entry in cached.items():
+            if not entry.fresh:
+                self._start_fetch(key)
+        missing = [key for key in distinct if key not in cached]
+        if self._observer is not None:
+            self._observer.record_cache(True, len(cached))
+            self._observer.record_cache(False, len(missing))
         fetched = await asyncio.gather(*(self._fetch_once(key) for key in missing))
-        found = cached | dict(zip(missing, fetched, strict=True))
+        found = {key: entry.outcome for key, entry in cached.items()}
+        found |= dict(zip(missing, fetched, strict=True))
         return [found[key] for key in keys]
 
     async def refresh(self, key: str) -> Outcome:
-        """Fetch `key` now, whatever the cache holds."""
+        """Fetch `key` now, whatever the cache holds; the answer is what this fetch got, even
+        when the cache keeps serving an older preview because the fetch failed."""
         return await self._fetch_once(key)
 
-    async def _fetch_once(self, key: str) -> Outcome:
+    async def _read(self, keys: list[str]) -> dict[str, Entry]:
+        """Cached entries; a cache that cannot be read is a cache that holds nothing."""
+        try:
+            return await self._cache.get_many(keys)
+        except Exception:
+            log.exception("cache read failed")
+            return {}
+
+    def _start_fetch(self, key: str) -> asyncio.Task[Outcome]:
         """Join the fetch of `key` in flight, or start it as a task of its own, so that a
-        client going away cancels only its wait, never the fetch others are waiting on."""
+        client going away cancels only its wait, never the fetch others are waiting on; a
+        background refresh is the same task, so a key is refreshed once at a time."""
         task = self._inflight.get(key)
         if task is None:
-            task = asyncio.create_task(self._fetch(key))
+            task = asyncio.create_task(
+                self._cache.flight.run(key, lambda: self._fetch(key), lambda: self._lookup(key))
+            )
             self._inflight[key] = task
             task.add_done_callback(lambda _: self._inflight.pop(key, None))
-        return await asyncio.shield(task)
+        return task
+
+    async def _fetch_once(self, key: str) -> Outcome:
+        return await asyncio.shield(self._start_fetch(key))
+
+    async def _lookup(self, key: str) -> Outcome | None:
+        """The fresh cached outcome of `key`: what another instance's fetch left behind."""
+        entry = (await self._cache.get_many([key])).get(key)
+        return entry.outcome if entry is not None and entry.fresh else None
 
     async def _fetch(self, key: str) -> Outcome:
         try:
@@ -91,5 +127,13 @@ class PreviewService:
         return outcome
 
     async def aclose(self) -> None:
+        """Let fetches still running (background refreshes, or fetches whose clients left)
+        finish within `shutdown_grace`, cancel the rest, then close the backend and cache."""
+        tasks = list(self._inflight.values())
+        if tasks:
+            _, pending = await asyncio.wait(tasks, timeout=self._shutdown_grace)
+            for task in pending:
+                task.cancel()
+            await asyncio.gather(*tasks, return_exceptions=True)
         await self._backend.aclose()
         await self._cache.aclose()

@@ -2,6 +2,14 @@
 
 sqlite3 calls block, so they run in a worker thread; one connection in WAL mode, guarded by a
 lock, is plenty for a cache whose rows are written once per fetch and read per request.
+
+Entries live in the `entries` table (fresh and stale deadlines side by side). Files written
+before stale-while-revalidate have only the old `previews` table, which is left untouched:
+its rows read as misses and are fetched again, and an older build can still open the file.
+
+SQLite means one machine, so instances never coordinate fetches (`LocalFlight`): several
+workers on one machine may each fetch a cold link once, which is cheap enough not to need a
+cross-process lock. Use Redis to share one cache and one fetch across machines.
 """
 
 from __future__ import annotations
@@ -13,13 +21,15 @@ import time
 from collections.abc import Sequence
 from pathlib import Path
 
-from previews.cache import decode, encode
-from previews.record import Outcome
+from previews.cache import Entry, Flight, LocalFlight, decode, encode
+from previews.record import Failure, Outcome
 
 _SCHEMA = """
-CREATE TABLE IF NOT EXISTS previews (
+CREATE TABLE IF NOT EXISTS entries (
     key TEXT PRIMARY KEY,
-    expires_at REAL NOT NULL,
+    fresh_until REAL NOT NULL,
+    stale_until REAL NOT NULL,
+    ok INTEGER NOT NULL,
     body BLOB NOT NULL
 )
 """
@@ -28,7 +38,7 @@ _SWEEP_EVERY = 500
 
 
 class SqliteCache:
-    def __init__(self, path: Path) -> None:
+    def __init__(self, path: Path, *, stale_ttl: float = 0.0) -> None:
         path.parent.mkdir(parents=True, exist_ok=True)
         self._db = sqlite3.connect(path, check_same_thread=False, isolation_level=None)
         self._db.execute("PRAGMA journal_mode=WAL")
@@ -36,45 +46,79 @@ class SqliteCache:
         self._db.execute(_SCHEMA)
         self._lock = threading.Lock()
         self._writes = 0
+        self._stale_ttl = stale_ttl
+        self._flight = LocalFlight()
 
     @classmethod
-    def from_url(cls, url: str) -> SqliteCache:
+    def from_url(cls, url: str, *, stale_ttl: float = 0.0) -> SqliteCache:
         if not url.startswith("sqlite:///"):
             raise ValueError(f"not a sqlite:/// cache URL: {url!r}")
-        return cls(Path(url.removeprefix("sqlite:///")))
+        return cls(Path(url.removeprefix("sqlite:///")), stale_ttl=stale_ttl)
 
-    def _get_many(self, keys: Sequence[str]) -> dict[str, bytes]:
+    @property
+    def flight(self) -> Flight:
+        return self._flight
+
+    def _get_many(self, keys: Sequence[str], now: float) -> list[tuple[str, float, bytes]]:
         placeholders = ",".join("?" * len(keys))
         with self._lock:
-            rows = self._db.execute(
-                f"SELECT key, body FROM previews WHERE key IN ({placeholders}) AND expires_at > ?",
-                (*keys, time.time()),
+            rows: list[tuple[str, float, bytes]] = self._db.execute(
+                f"SELECT key, fresh_until, body FROM entries WHERE key IN ({placeholders}) "
+                "AND stale_until > ?",
+                (*keys, now),
             ).fetchall()
-        return dict(rows)
+        return rows
 
-    async def get_many(self, keys: Sequence[str]) -> dict[str, Outcome]:
+    async def get_many(self, keys: Sequence[str]) -> dict[str, Entry]:
         if not keys:
             return {}
-        rows = await asyncio.to_thread(self._get_many, keys)
+        now = time.time()
+        rows = await asyncio.to_thread(self._get_many, keys, now)
         found = {}
-        for key, body in rows.items():
+        for key, fresh_until, body in rows:
             outcome = decode(body)
             if outcome is not None:
-                found[key] = outcome
+                found[key] = Entry(outcome, fresh=fresh_until > now)
         return found
 
-    def _put(self, key: str, body: bytes, expires_at: float) -> None:
+    def _put(self, key: str, outcome: Outcome, ttl: float, now: float) -> None:
+        failed = isinstance(outcome, Failure)
+        fresh_until = now + ttl
+        stale_until = fresh_until if failed else fresh_until + self._stale_ttl
         with self._lock:
-            self._db.execute(
-                "INSERT OR REPLACE INTO previews (key, expires_at, body) VALUES (?, ?, ?)",
-                (key, expires_at, body),
-            )
+            self._db.execute("BEGIN IMMEDIATE")
+            try:
+                kept = (
+                    failed
+                    and self._db.execute(
+                        "UPDATE entries SET fresh_until = min(?, stale_until) "
+                        "WHERE key = ? AND ok = 1 AND stale_until > ?",
+                        (fresh_until, key, now),
+                    ).rowcount
+                )
+                if not kept:
+                    self._db.execute(
+                        "INSERT OR REPLACE INTO entries "
+                        "(key, fresh_until, stale_until, ok, body) VALUES (?, ?, ?, ?, ?)",
+                        (key, fresh_until, stale_until, int(not failed), encode(outcome)),
+                    )
+                self._db.execute("COMMIT")
+            except BaseException:
+                self._db.execute("ROLLBACK")
+                raise
             self._writes += 1
             if self._writes % _SWEEP_EVERY == 0:
-                self._db.execute("DELETE FROM previews WHERE expires_at <= ?", (time.time(),))
+                self._db.execute("DELETE FROM entries WHERE stale_until <= ?", (now,))
 
     async def put(self, key: str, outcome: Outcome, ttl: float) -> None:
-        await asyncio.to_thread(self._put, key, encode(outcome), time.time() + ttl)
+        await asyncio.to_thread(self._put, key, outcome, ttl, time.time())
+
+    def _ping(self) -> None:
+        with self._lock:
+            self._db.execute("SELECT 1 FROM entries LIMIT 1").fetchall()
+
+    async def ping(self) -> None:
+        await asyncio.to_thread(self._ping)
 
     async def aclose(self) -> None:
         with self._lock:

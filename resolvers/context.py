@@ -9,19 +9,28 @@ from strawberry.fastapi import BaseContext
 
 from previews.service import PreviewService
 from resolvers.loader import PreviewLoader
+from web.cost import STATE_KEY, RequestCost
+from web.request_id import current_request_id
 
 
 @dataclass
 class Context(BaseContext):
     service: PreviewService
+    # The HTTP request's id (web/request_id.py), echoed in each preview's `requestId`.
+    request_id: str | None = None
+    # What this request cost (distinct links cached / fetched), read by the rate limit.
+    cost: RequestCost = field(default_factory=RequestCost)
     loader: PreviewLoader = field(init=False)
 
     def __post_init__(self) -> None:
         super().__init__()
-        self.loader = PreviewLoader(self.service)
+        self.loader = PreviewLoader(self.service, self.cost)
 
 
 async def get_context(request: Request) -> Context:
     """A fresh context per request: the loader's memo must never outlive it."""
     service: PreviewService = request.app.state.previews
-    return Context(service=service)
+    cost = getattr(request.state, STATE_KEY, None)
+    if not isinstance(cost, RequestCost):
+        cost = RequestCost()
+    return Context(service=service, cost=cost, request_id=current_request_id())

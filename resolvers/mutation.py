@@ -24,7 +24,9 @@ class Mutation:
         info: Info[Context, None],
         url: Annotated[str, strawberry.argument(description="The link, as a user wrote it.")],
     ) -> PreviewResult:
-        key = info.context.service.key_for(url)
+        context = info.context
+        key = context.service.key_for(url)
         if not isinstance(key, str):
-            return to_graph(key)
-        return to_graph(await info.context.service.refresh(key))
+            return to_graph(key, context.request_id)
+        context.cost.fetches += 1  # always a fetch, whatever the cache holds
+        return to_graph(await context.service.refresh(key), context.request_id)

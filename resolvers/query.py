@@ -33,7 +33,7 @@ class Query:
         info: Info[Context, None],
         url: Annotated[str, strawberry.argument(description="The link, as a user wrote it.")],
     ) -> PreviewResult:
-        return to_graph(await _outcome(info.context, url))
+        return to_graph(await _outcome(info.context, url), info.context.request_id)
 
     @strawberry.field(
         description="Previews of many links, in the order given; each link is fetched at most "
@@ -47,5 +47,6 @@ class Query:
         ],
     ) -> list[PreviewResult]:
         outcomes = await asyncio.gather(*(_outcome(info.context, url) for url in urls))
-        results: list[GraphResult] = [to_graph(outcome) for outcome in outcomes]
+        request_id = info.context.request_id
+        results: list[GraphResult] = [to_graph(outcome, request_id) for outcome in outcomes]
         return results

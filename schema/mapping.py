@@ -34,6 +34,7 @@ class _Common(TypedDict):
     description: str | None
     icon: Icon | None
     image: ResponsiveImage | None
+    request_id: str | None
 
 
 def link_id(url: str) -> str:
@@ -110,7 +111,7 @@ def _tiktok_user(user: record.TiktokUser) -> TiktokUser:
     )
 
 
-def to_graph(outcome: record.Outcome) -> GraphResult:
+def to_graph(outcome: record.Outcome, request_id: str | None = None) -> GraphResult:
     if isinstance(outcome, record.Failure):
         return PreviewError(
             url=outcome.url, code=outcome.code, message=outcome.message, status=outcome.status
@@ -130,6 +131,7 @@ def to_graph(outcome: record.Outcome) -> GraphResult:
         description=outcome.description,
         icon=_icon(outcome.icon),
         image=responsive_image(outcome.image),
+        request_id=request_id,
     )
     details = outcome.details
     if isinstance(details, record.TiktokUser):

@@ -39,6 +39,10 @@ class LinkPreview:
     )
     icon: Icon | None = strawberry.field(description="The site's icon.")
     image: ResponsiveImage | None = strawberry.field(description="The page's representative image.")
+    request_id: str | None = strawberry.field(
+        description="The id of the request that answered (also in the X-Request-Id response "
+        "header and the service's logs), to quote when reporting a wrong preview."
+    )
 
 
 @strawberry.type(description="A web page with no more specific type.")

@@ -11,6 +11,7 @@ import pytest
 
 from settings import Settings
 from tests.support.origin import CORPUS_DIR, CorpusOrigin, serve_corpus
+from tests.support.redis_server import flush, run_redis
 from tests.support.server import serve_app
 
 
@@ -38,6 +39,8 @@ def settings(tmp_path: Path, corpus_origin: CorpusOrigin) -> Settings:
         hosts_file=corpus_origin.hosts_path,
         allow_networks=(f"{corpus_origin.address}/32",),
         ca_bundle=corpus_origin.ca_path,
+        # The corpus tests fetch hundreds of links from one address; tests/web sets budgets.
+        rate_capacity=1_000_000,
     )
 
 
@@ -67,3 +70,17 @@ def graph(app_url: str) -> Iterator[GraphClient]:
     client = GraphClient(app_url)
     yield client
     client.http.close()
+
+
+@pytest.fixture(scope="session")
+def redis_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """One real redis-server for the session (scripts/test installs it)."""
+    with run_redis(tmp_path_factory.mktemp("redis")) as url:
+        yield url
+
+
+@pytest.fixture
+def redis_url(redis_server: str) -> str:
+    """The session's Redis, emptied for this test."""
+    flush(redis_server)
+    return redis_server

@@ -1,2 +1,1 @@
-"""HTTP-level guards and endpoints around the graph (body limits; later keys, rate limits,
-health and metrics)."""
+"""HTTP-level guards and endpoints around the graph: body limit, API keys, per-client budgets."""

@@ -1,21 +1,13 @@
-"""The embedded cache on a real SQLite file."""
+"""What only the SQLite file has: typed round trips, old files, unreadable rows."""
 
 from __future__ import annotations
 
-import asyncio
 import sqlite3
 from datetime import UTC, datetime
 from pathlib import Path
 
-from previews.record import (
-    ErrorCode,
-    Failure,
-    ImageRef,
-    LinkType,
-    Preview,
-    TiktokUser,
-    Visibility,
-)
+from previews.cache import Entry
+from previews.record import ImageRef, LinkType, Preview, TiktokUser, Visibility
 from previews.sqlite_cache import SqliteCache
 
 USER = TiktokUser(
@@ -36,38 +28,33 @@ PREVIEW = Preview(
     title="Khabane lame (@khaby)",
     details=USER,
 )
-FAILURE = Failure(url="https://example.com/gone", code=ErrorCode.LINK_IS_GONE, message="Gone.")
 
 
-async def test_round_trips_previews_and_failures(tmp_path: Path) -> None:
+async def test_typed_details_round_trip(tmp_path: Path) -> None:
     cache = SqliteCache(tmp_path / "c.sqlite3")
     await cache.put(PREVIEW.url, PREVIEW, ttl=60)
-    await cache.put(FAILURE.url, FAILURE, ttl=60)
-    found = await cache.get_many([PREVIEW.url, FAILURE.url, "https://example.com/never"])
-    assert found == {PREVIEW.url: PREVIEW, FAILURE.url: FAILURE}
-    details = found[PREVIEW.url]
-    assert isinstance(details, Preview)
-    assert isinstance(details.details, TiktokUser)
-    assert details.details.likes_count == 2_500_000_000
+    found = (await cache.get_many([PREVIEW.url]))[PREVIEW.url].outcome
+    assert isinstance(found, Preview)
+    assert isinstance(found.details, TiktokUser)
+    assert found.details.likes_count == 2_500_000_000
     await cache.aclose()
 
 
-async def test_entries_expire(tmp_path: Path) -> None:
-    cache = SqliteCache(tmp_path / "c.sqlite3")
-    await cache.put(PREVIEW.url, PREVIEW, ttl=0.05)
-    assert await cache.get_many([PREVIEW.url]) == {PREVIEW.url: PREVIEW}
-    await asyncio.sleep(0.1)
+async def test_a_file_from_before_stale_while_revalidate_opens_and_reads_as_misses(
+    tmp_path: Path,
+) -> None:
+    path = tmp_path / "c.sqlite3"
+    with sqlite3.connect(path) as db:
+        db.execute(
+            "CREATE TABLE previews (key TEXT PRIMARY KEY, expires_at REAL NOT NULL, "
+            "body BLOB NOT NULL)"
+        )
+        db.execute("INSERT INTO previews VALUES (?, ?, ?)", (PREVIEW.url, 1e12, b"{}"))
+    cache = SqliteCache.from_url(f"sqlite:///{path}", stale_ttl=60)
     assert await cache.get_many([PREVIEW.url]) == {}
-    await cache.aclose()
-
-
-async def test_survives_a_restart(tmp_path: Path) -> None:
-    cache = SqliteCache.from_url(f"sqlite:///{tmp_path / 'c.sqlite3'}")
     await cache.put(PREVIEW.url, PREVIEW, ttl=60)
+    assert await cache.get_many([PREVIEW.url]) == {PREVIEW.url: Entry(PREVIEW, fresh=True)}
     await cache.aclose()
-    reopened = SqliteCache.from_url(f"sqlite:///{tmp_path / 'c.sqlite3'}")
-    assert await reopened.get_many([PREVIEW.url]) == {PREVIEW.url: PREVIEW}
-    await reopened.aclose()
 
 
 async def test_an_unreadable_entry_is_a_miss(tmp_path: Path) -> None:
@@ -75,6 +62,6 @@ async def test_an_unreadable_entry_is_a_miss(tmp_path: Path) -> None:
     cache = SqliteCache(path)
     await cache.put(PREVIEW.url, PREVIEW, ttl=60)
     with sqlite3.connect(path) as db:
-        db.execute("UPDATE previews SET body = ?", (b'{"kind": "from-the-future"}',))
+        db.execute("UPDATE entries SET body = ?", (b'{"kind": "from-the-future"}',))
     assert await cache.get_many([PREVIEW.url]) == {}
     await cache.aclose()

@@ -1,0 +1,76 @@
+"""Section 5: the targets of issue 7, each a ratio read off the sections above.
+
+A target compares two figures of the same run (never a number remembered from another
+machine or day), so it holds or misses for the code, not for the hardware.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from bench.cold import ColdResult
+from bench.extraction import ExtractionResult
+from bench.warm import WarmResult
+
+
+@dataclass(frozen=True, slots=True)
+class Target:
+    name: str
+    # The measured ratio, or None when its section did not run or has nothing to compare.
+    ratio: float | None
+    goal: float
+    # True: the ratio must be at least the goal; False: at most.
+    at_least: bool
+    why_missing: str = "not measured"
+
+    @property
+    def met(self) -> bool | None:
+        if self.ratio is None:
+            return None
+        return self.ratio >= self.goal if self.at_least else self.ratio <= self.goal
+
+    @property
+    def verdict(self) -> str:
+        if self.ratio is None:
+            return f"n/a ({self.why_missing})"
+        if self.met:
+            margin = self.ratio / self.goal if self.at_least else self.goal / self.ratio
+            return f"PASS ({margin:.2f}× margin)"
+        gap = self.goal / self.ratio if self.at_least else self.ratio / self.goal
+        more = "faster" if self.at_least else "less time"
+        return f"MISS (needs {gap:.2f}× {more})"
+
+
+def _warm_ratio(warm: WarmResult | None, index: int) -> float | None:
+    if warm is None or index >= len(warm.cases):
+        return None
+    case = warm.cases[index].label
+    floor = warm.find("floor", case).loaded.rps
+    return warm.find("app", case).loaded.rps / floor if floor else None
+
+
+def targets(
+    warm: WarmResult | None, cold: ColdResult | None, extraction: ExtractionResult | None
+) -> list[Target]:
+    batch = warm.cases[1].label if warm else "N previews"
+    fastest = extraction.fastest_peer if extraction else None
+    peer_ratio = None
+    if extraction and fastest and fastest.pages_per_second:
+        peer_ratio = extraction.ours.pages_per_second / fastest.pages_per_second
+    return [
+        Target("warm 1 preview, req/s vs floor", _warm_ratio(warm, 0), 0.6, at_least=True),
+        Target(f"warm {batch}, req/s vs floor", _warm_ratio(warm, 1), 0.2, at_least=True),
+        Target(
+            f"cold {cold.urls}-URL batch, wall vs ideal" if cold else "cold batch, wall vs ideal",
+            cold.median / cold.ideal if cold else None,
+            1.3,
+            at_least=False,
+        ),
+        Target(
+            f"extraction pages/s vs fastest peer{f' ({fastest.name})' if fastest else ''}",
+            peer_ratio,
+            3.0,
+            at_least=True,
+            why_missing="peers not installed" if extraction else "not measured",
+        ),
+    ]

@@ -1,0 +1,16 @@
+"""Pick the preview cache a `LINKGRAPH_CACHE_URL` names, so app.py stays backend-agnostic."""
+
+from __future__ import annotations
+
+from previews.cache import PreviewCache
+from previews.redis_cache import RedisCache
+from previews.sqlite_cache import SqliteCache
+
+
+def open_cache(url: str, *, stale_ttl: float = 0.0) -> PreviewCache:
+    """`sqlite:///path` for one machine, `redis://host:port/db` for several instances."""
+    if url.startswith("sqlite:///"):
+        return SqliteCache.from_url(url, stale_ttl=stale_ttl)
+    if url.startswith(("redis://", "rediss://")):
+        return RedisCache.from_url(url, stale_ttl=stale_ttl)
+    raise ValueError(f"unsupported cache URL (want sqlite:/// or redis://): {url!r}")

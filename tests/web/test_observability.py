@@ -1,0 +1,218 @@
+"""Health, readiness, metrics, request ids, JSON logs and CORS, against the real app."""
+
+from __future__ import annotations
+
+import io
+import json
+import logging
+import shutil
+from collections.abc import Iterator
+
+import httpx
+import pytest
+
+from settings import Settings
+from tests.support.server import serve_app
+from web.logs import JsonFormatter, configure_logging
+from web.metrics import Metrics
+
+TYPENAME = {"query": "{ __typename }"}
+
+
+@pytest.fixture
+def client(settings: Settings) -> Iterator[httpx.Client]:
+    with serve_app(settings) as url, httpx.Client(base_url=url, timeout=30) as http:
+        yield http
+
+
+def test_healthz_says_ok(client: httpx.Client) -> None:
+    response = client.get("/healthz")
+    assert response.status_code == 200
+    assert response.json() == {"status": "ok"}
+
+
+def test_readyz_checks_the_cache_and_media_directories(
+    client: httpx.Client, settings: Settings
+) -> None:
+    ready = client.get("/readyz")
+    assert ready.status_code == 200, ready.text
+    assert ready.json() == {"status": "ok", "checked": ["cache", "media"]}
+    media = settings.data_dir / "media"
+    shutil.rmtree(media, ignore_errors=True)
+    media.write_text("not a directory")
+    broken = client.get("/readyz")
+    assert broken.status_code == 503
+    body = broken.json()
+    assert body["status"] == "unavailable"
+    assert set(body["failed"]) == {"media"}
+    assert client.get("/healthz").status_code == 200
+
+
+def sample(text: str, name: str, **labels: str) -> float | None:
+    """The value of one sample in a Prometheus text exposition."""
+    wanted = ",".join(f'{key}="{value}"' for key, value in labels.items())
+    series = f"{name}{{{wanted}}}" if labels else name
+    for line in text.splitlines():
+        if line.startswith(series + " "):
+            return float(line.rsplit(" ", 1)[1])
+    return None
+
+
+def test_metrics_count_requests_and_latency(client: httpx.Client) -> None:
+    for _ in range(2):
+        assert client.post("/graphql", json=TYPENAME).status_code == 200
+    client.get("/nowhere")
+    response = client.get("/metrics")
+    assert response.status_code == 200
+    assert response.headers["content-type"].startswith("text/plain")
+    text = response.text
+    assert sample(text, "linkgraph_requests_total", path="/graphql", status="200") == 2
+    assert sample(text, "linkgraph_requests_total", path="other", status="404") == 1
+    assert sample(text, "linkgraph_request_seconds_count", path="/graphql") == 2
+    assert (sample(text, "linkgraph_request_seconds_sum", path="/graphql") or 0) > 0
+    assert sample(text, "linkgraph_cache_lookups_total", result="hit") == 0
+    assert sample(text, "linkgraph_fetches_in_flight") == 0
+
+
+def test_metrics_hooks_feed_their_series() -> None:
+    metrics = Metrics()
+    metrics.record_cache(hit=True, n=3)
+    metrics.record_cache(hit=False, n=2)
+    metrics.record_fetch("ok", "200")
+    metrics.record_fetch("error", "LINK_TOOK_TOO_LONG")
+    registry = metrics.registry
+    with metrics.fetch_in_flight():
+        assert registry.get_sample_value("linkgraph_fetches_in_flight") == 1
+    assert registry.get_sample_value("linkgraph_fetches_in_flight") == 0
+    assert registry.get_sample_value("linkgraph_cache_lookups_total", {"result": "hit"}) == 3
+    assert registry.get_sample_value("linkgraph_cache_lookups_total", {"result": "miss"}) == 2
+    labels = {"outcome": "error", "code": "LINK_TOOK_TOO_LONG"}
+    assert registry.get_sample_value("linkgraph_upstream_fetches_total", labels) == 1
+    labels = {"outcome": "ok", "code": "200"}
+    assert registry.get_sample_value("linkgraph_upstream_fetches_total", labels) == 1
+    assert Metrics().registry.get_sample_value("linkgraph_fetches_in_flight") == 0
+
+
+def test_a_sane_request_id_is_echoed(client: httpx.Client) -> None:
+    response = client.post("/graphql", json=TYPENAME, headers={"x-request-id": "mobile.42-a_b"})
+    assert response.headers["x-request-id"] == "mobile.42-a_b"
+
+
+@pytest.mark.parametrize("given", [None, "a" * 65, "has space", "semi;colon"])
+def test_a_missing_or_odd_request_id_is_replaced(client: httpx.Client, given: str | None) -> None:
+    headers = {"x-request-id": given} if given is not None else {}
+    first = client.post("/graphql", json=TYPENAME, headers=headers).headers["x-request-id"]
+    second = client.get("/healthz", headers=headers).headers["x-request-id"]
+    for generated in (first, second):
+        assert generated != given
+        assert len(generated) == 24
+        assert generated.replace("-", "").replace("_", "").isalnum()
+    assert first != second
+
+
+class _Records(logging.Handler):
+    def __init__(self) -> None:
+        super().__init__(logging.INFO)
+        self.records: list[logging.LogRecord] = []
+
+    def emit(self, record: logging.LogRecord) -> None:
+        self.records.append(record)
+
+
+def test_the_access_log_line_carries_the_request_id(client: httpx.Client) -> None:
+    # A handler on the logger itself: independent of what other tests did to propagation.
+    access = logging.getLogger("linkgraph.access")
+    handler, level = _Records(), access.level
+    access.addHandler(handler)
+    access.setLevel(logging.INFO)
+    try:
+        response = client.post("/graphql", json=TYPENAME)
+    finally:
+        access.removeHandler(handler)
+        access.setLevel(level)
+    request_id = response.headers["x-request-id"]
+    lines = [json.loads(JsonFormatter().format(record)) for record in handler.records]
+    mine = [line for line in lines if line["request_id"] == request_id]
+    assert len(mine) == 1, lines
+    assert mine[0]["level"] == "INFO"
+    assert "POST /graphql 200" in mine[0]["message"]
+
+
+def test_configure_logging_writes_json_lines_with_exceptions() -> None:
+    stream = io.StringIO()
+    handler = configure_logging("INFO", "json", stream=stream)
+    try:
+        log = logging.getLogger("linkgraph.test")
+        log.info("plain")
+        try:
+            raise ValueError("boom")
+        except ValueError:
+            log.exception("failed")
+        log.debug("below the level")
+    finally:
+        logging.getLogger().removeHandler(handler)
+    lines = [json.loads(line) for line in stream.getvalue().splitlines()]
+    assert [line["message"] for line in lines] == ["plain", "failed"]
+    assert lines[0]["logger"] == "linkgraph.test"
+    assert lines[0]["request_id"] is None
+    assert set(lines[0]) == {"time", "level", "logger", "message", "request_id"}
+    assert "ValueError: boom" in lines[1]["exception"]
+
+
+@pytest.fixture
+def cors_client(settings: Settings) -> Iterator[httpx.Client]:
+    allowed = settings.model_copy(update={"cors_origins": ("https://app.example",)})
+    with serve_app(allowed) as url, httpx.Client(base_url=url, timeout=30) as http:
+        yield http
+
+
+def preflight(http: httpx.Client, origin: str) -> httpx.Response:
+    return http.options(
+        "/graphql",
+        headers={
+            "origin": origin,
+            "access-control-request-method": "POST",
+            "access-control-request-headers": "authorization, content-type",
+        },
+    )
+
+
+def test_cors_preflight_from_an_allowed_origin(cors_client: httpx.Client) -> None:
+    response = preflight(cors_client, "https://app.example")
+    assert response.status_code == 200
+    assert response.headers["access-control-allow-origin"] == "https://app.example"
+    assert "POST" in response.headers["access-control-allow-methods"]
+    allowed_headers = response.headers["access-control-allow-headers"].lower()
+    assert "authorization" in allowed_headers
+    assert "content-type" in allowed_headers
+    post = cors_client.post("/graphql", json=TYPENAME, headers={"origin": "https://app.example"})
+    assert post.headers["access-control-allow-origin"] == "https://app.example"
+
+
+def test_cors_preflight_from_another_origin_gets_no_grant(cors_client: httpx.Client) -> None:
+    response = preflight(cors_client, "https://evil.example")
+    assert "access-control-allow-origin" not in response.headers
+    post = cors_client.post("/graphql", json=TYPENAME, headers={"origin": "https://evil.example"})
+    assert "access-control-allow-origin" not in post.headers
+
+
+def test_no_cors_headers_without_configured_origins(client: httpx.Client) -> None:
+    response = preflight(client, "https://app.example")
+    assert "access-control-allow-origin" not in response.headers
+    post = client.post("/graphql", json=TYPENAME, headers={"origin": "https://app.example"})
+    assert "access-control-allow-origin" not in post.headers
+
+
+def test_metrics_count_cache_lookups_and_upstream_fetches(client: httpx.Client) -> None:
+    query = {"query": '{ preview(url: "https://github.com/x/metrics") { __typename } }'}
+    for _ in range(2):
+        assert client.post("/graphql", json=query).status_code == 200
+    text = client.get("/metrics").text
+    assert sample(text, "linkgraph_cache_lookups_total", result="miss") == 1
+    assert sample(text, "linkgraph_cache_lookups_total", result="hit") == 1
+    # The origin answers 404 for this path: one page fetch, counted with its code.
+    assert (
+        sample(text, "linkgraph_upstream_fetches_total", code="LINK_NOT_FOUND", outcome="error")
+        == 1
+    )
+    assert sample(text, "linkgraph_fetches_in_flight") == 0

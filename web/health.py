@@ -1,0 +1,89 @@
+"""`/healthz` says the process answers; `/readyz` says it can do its job.
+
+An orchestrator restarts a process whose liveness fails, so `/healthz` touches nothing: a
+slow cache must not get healthy processes killed. It takes traffic away from one whose
+readiness fails, so `/readyz` checks each dependency, each within a deadline, and names the
+ones that failed.
+
+A dependency is checked through a probe: `async def ping() -> None` that returns when the
+dependency is reachable and raises otherwise (see `Pingable`). Probes live in
+`app.state.readiness` (name → probe). Until the cache and media store implement `ping`, the
+defaults check that their directories are writable, which is what the embedded SQLite cache
+and file media store need.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import os
+import secrets
+from collections.abc import Awaitable, Callable
+from pathlib import Path
+from typing import Protocol
+
+from fastapi import APIRouter, Request
+from fastapi.responses import JSONResponse
+
+log = logging.getLogger(__name__)
+
+Probe = Callable[[], Awaitable[None]]
+
+
+class Pingable(Protocol):
+    async def ping(self) -> None:
+        """Return when reachable; raise (any exception) when not. Keep it cheap: it runs on
+        every readiness check."""
+
+
+def writable_dir_probe(directory: Path) -> Probe:
+    """A probe that creates `directory` if needed, then writes and removes a small file in it
+    (a real write: permission bits say nothing when running as root)."""
+
+    def check() -> None:
+        directory.mkdir(parents=True, exist_ok=True)
+        probe = directory / f".ready-{secrets.token_hex(6)}"
+        fd = os.open(probe, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        try:
+            os.write(fd, b"ok")
+        finally:
+            os.close(fd)
+            probe.unlink(missing_ok=True)
+
+    async def ping() -> None:
+        await asyncio.to_thread(check)
+
+    return ping
+
+
+async def _run(name: str, probe: Probe, deadline: float) -> str | None:
+    """None when the probe passes, else why it failed."""
+    try:
+        async with asyncio.timeout(deadline):
+            await probe()
+    except TimeoutError:
+        return f"no answer within {deadline:g}s"
+    except Exception as error:
+        log.warning("readiness probe %s failed: %s", name, error)
+        return type(error).__name__
+    return None
+
+
+def health_router(*, timeout: float) -> APIRouter:
+    router = APIRouter()
+
+    @router.get("/healthz", include_in_schema=False)
+    async def healthz() -> dict[str, str]:
+        return {"status": "ok"}
+
+    @router.get("/readyz", include_in_schema=False)
+    async def readyz(request: Request) -> JSONResponse:
+        probes: dict[str, Probe] = dict(getattr(request.app.state, "readiness", {}))
+        names = sorted(probes)
+        results = await asyncio.gather(*(_run(name, probes[name], timeout) for name in names))
+        failed = {name: why for name, why in zip(names, results, strict=True) if why}
+        if failed:
+            return JSONResponse({"status": "unavailable", "failed": failed}, status_code=503)
+        return JSONResponse({"status": "ok", "checked": names})
+
+    return router

@@ -1,0 +1,90 @@
+"""Logs as JSON lines on stderr, each carrying the id of the request it belongs to.
+
+One line per record, one object per line, so a log shipper needs no multi-line parsing and
+a request's lines can be found by `request_id`. `text` is for a developer's terminal.
+Only the handler installed here is ever replaced, so handlers others add (pytest's caplog,
+an APM agent) keep working and calling this twice is harmless.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import sys
+from collections.abc import Callable
+from datetime import UTC, datetime
+from typing import IO, Any
+
+from web.request_id import current_request_id
+
+# uvicorn's own loggers stop propagating under its default config; route them to ours.
+_SERVER_LOGGERS = ("uvicorn", "uvicorn.error", "uvicorn.access")
+
+
+class RequestIdFilter(logging.Filter):
+    """Stamp `record.request_id` with the current request's id (None outside a request)."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        if not hasattr(record, "request_id"):
+            record.request_id = current_request_id()
+        return True
+
+
+def _stamped_factory(base: Callable[..., logging.LogRecord]) -> Callable[..., logging.LogRecord]:
+    def make(*args: Any, **kwargs: Any) -> logging.LogRecord:
+        record = base(*args, **kwargs)
+        record.request_id = current_request_id()
+        return record
+
+    make.linkgraph = True  # type: ignore[attr-defined]
+    return make
+
+
+class JsonFormatter(logging.Formatter):
+    def format(self, record: logging.LogRecord) -> str:
+        entry: dict[str, object] = {
+            "time": datetime.fromtimestamp(record.created, UTC).isoformat(timespec="milliseconds"),
+            "level": record.levelname,
+            "logger": record.name,
+            "message": record.getMessage(),
+            "request_id": getattr(record, "request_id", None) or current_request_id(),
+        }
+        if record.exc_info:
+            entry["exception"] = self.formatException(record.exc_info)
+        elif record.exc_text:
+            entry["exception"] = record.exc_text
+        return json.dumps(entry, ensure_ascii=False, default=str)
+
+
+class _LinkgraphHandler(logging.StreamHandler):  # type: ignore[type-arg]
+    """Marks the handler this module installed, so reconfiguring replaces only it."""
+
+
+def configure_logging(
+    level: str | int = "INFO", fmt: str = "json", stream: IO[str] | None = None
+) -> logging.Handler:
+    """Install (or replace) the one root handler of this service and return it; `fmt` is
+    `json` or `text`."""
+    handler = _LinkgraphHandler(stream or sys.stderr)
+    handler.addFilter(RequestIdFilter())
+    if fmt == "json":
+        handler.setFormatter(JsonFormatter())
+    else:
+        handler.setFormatter(
+            logging.Formatter("%(asctime)s %(levelname)s %(name)s [%(request_id)s] %(message)s")
+        )
+    # Stamp records when they are made, in the request's context, so every handler (not only
+    # ours) sees the id, even when the record is handled elsewhere.
+    factory = logging.getLogRecordFactory()
+    if not getattr(factory, "linkgraph", False):
+        logging.setLogRecordFactory(_stamped_factory(factory))
+    root = logging.getLogger()
+    for old in [h for h in root.handlers if isinstance(h, _LinkgraphHandler)]:
+        root.removeHandler(old)
+    root.addHandler(handler)
+    root.setLevel(level.upper() if isinstance(level, str) else level)
+    for name in _SERVER_LOGGERS:
+        server_logger = logging.getLogger(name)
+        server_logger.handlers.clear()
+        server_logger.propagate = True
+    return handler

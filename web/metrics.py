@@ -1,0 +1,142 @@
+"""Prometheus metrics: what the HTTP layer sees, plus hooks for the cache and the fetcher.
+
+Each app owns a `Metrics` with its own CollectorRegistry (never the global one), so several
+apps in one process, as in the tests, count separately. The HTTP middleware feeds the request
+counter and latency histogram; the preview service and the fetcher feed the rest through
+`record_cache`, `record_fetch` and `fetch_in_flight`, which they receive as an object rather
+than importing this module, keeping `previews`/`fetching` free of any web dependency.
+
+Labels are bounded on purpose: `path` is one of a few known route prefixes (a media URL is
+unique per image and would make one series per image otherwise).
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from typing import Literal
+
+from fastapi import APIRouter, Request, Response
+from prometheus_client import (
+    CONTENT_TYPE_LATEST,
+    CollectorRegistry,
+    Counter,
+    Gauge,
+    Histogram,
+    generate_latest,
+)
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+_KNOWN_PATHS = ("/graphql", "/healthz", "/readyz", "/metrics", "/media")
+_LATENCY_BUCKETS = (0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0, 10.0, 30.0, 60.0)
+
+
+def path_label(path: str) -> str:
+    """The route prefix `path` falls under, or `other`."""
+    for known in _KNOWN_PATHS:
+        if path == known or path.startswith(known + "/"):
+            return known
+    return "other"
+
+
+class Metrics:
+    """The service's metrics in a registry of their own."""
+
+    def __init__(self) -> None:
+        self.registry = CollectorRegistry()
+        self.requests = Counter(
+            "linkgraph_requests_total",
+            "HTTP requests answered, by route prefix and status.",
+            ["path", "status"],
+            registry=self.registry,
+        )
+        self.request_seconds = Histogram(
+            "linkgraph_request_seconds",
+            "Seconds from a request's arrival to the end of its response, by route prefix.",
+            ["path"],
+            buckets=_LATENCY_BUCKETS,
+            registry=self.registry,
+        )
+        self.cache_lookups = Counter(
+            "linkgraph_cache_lookups_total",
+            "Preview cache lookups, by result.",
+            ["result"],
+            registry=self.registry,
+        )
+        self.upstream_fetches = Counter(
+            "linkgraph_upstream_fetches_total",
+            "Upstream fetches, by outcome and code (HTTP status when ok, error code otherwise).",
+            ["outcome", "code"],
+            registry=self.registry,
+        )
+        self.fetches_in_flight = Gauge(
+            "linkgraph_fetches_in_flight",
+            "Upstream fetches running now.",
+            registry=self.registry,
+        )
+        # Make the label sets visible at zero, so dashboards and alerts see them from start.
+        for result in ("hit", "miss"):
+            self.cache_lookups.labels(result=result)
+
+    def record_cache(self, hit: bool, n: int = 1) -> None:
+        """Count `n` cache lookups that hit (or missed)."""
+        if n > 0:
+            self.cache_lookups.labels(result="hit" if hit else "miss").inc(n)
+
+    def record_fetch(self, outcome: Literal["ok", "error"], code: str | None) -> None:
+        """Count one finished upstream fetch: `ok` with its HTTP status, or `error` with its
+        error code (e.g. LINK_TOOK_TOO_LONG)."""
+        self.upstream_fetches.labels(outcome=outcome, code=code or "").inc()
+
+    @contextmanager
+    def fetch_in_flight(self) -> Iterator[None]:
+        """Hold the in-flight gauge up for the duration of the block."""
+        self.fetches_in_flight.inc()
+        try:
+            yield
+        finally:
+            self.fetches_in_flight.dec()
+
+    def exposition(self) -> bytes:
+        return generate_latest(self.registry)
+
+
+class HttpMetrics:
+    """ASGI middleware counting every HTTP response by route prefix and status, with its
+    latency. A request that fails before any response is counted as 500."""
+
+    def __init__(self, app: ASGIApp, *, metrics: Metrics) -> None:
+        self.app = app
+        self.metrics = metrics
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        started = time.perf_counter()
+        status = 500
+
+        async def recording_send(message: Message) -> None:
+            nonlocal status
+            if message["type"] == "http.response.start":
+                status = int(message["status"])
+            await send(message)
+
+        try:
+            await self.app(scope, receive, recording_send)
+        finally:
+            path = path_label(scope.get("path", ""))
+            self.metrics.requests.labels(path=path, status=str(status)).inc()
+            self.metrics.request_seconds.labels(path=path).observe(time.perf_counter() - started)
+
+
+def metrics_router(metrics: Metrics) -> APIRouter:
+    """`GET /metrics` in the Prometheus text format."""
+    router = APIRouter()
+
+    @router.get("/metrics", include_in_schema=False)
+    async def scrape(request: Request) -> Response:
+        return Response(metrics.exposition(), media_type=CONTENT_TYPE_LATEST)
+
+    return router

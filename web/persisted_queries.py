@@ -1,0 +1,183 @@
+"""Apollo-style Automatic Persisted Queries, so mobile clients send a hash, not the query.
+
+A client first sends only `extensions.persistedQuery.sha256Hash`; if we know the hash, the
+stored query is put into the body and the request proceeds as if the client had sent it. If
+not, it gets `PERSISTED_QUERY_NOT_FOUND` and retries with the query and the hash; we check the
+hash (`PERSISTED_QUERY_HASH_MISMATCH`, 400, otherwise), remember the query and run it.
+
+This works on the JSON body before the GraphQL router reads it, so the router, the limits and
+the resolvers see an ordinary request. It sits inside the body limit, so no stored query is
+longer than that limit, and the store is a bounded LRU: a client registering queries in a
+loop evicts old ones rather than growing memory. `QueryStore` is the seam for a shared store
+(Redis) later. GET stays disabled.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import re
+from collections import OrderedDict
+from typing import Any, Protocol
+
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+_HASH = re.compile(r"[0-9a-fA-F]{64}")
+
+
+class QueryStore(Protocol):
+    async def get(self, digest: str) -> str | None: ...
+
+    async def put(self, digest: str, query: str) -> None: ...
+
+
+class MemoryQueryStore:
+    """At most `max_entries` queries, least recently used evicted first (per process)."""
+
+    def __init__(self, max_entries: int = 10_000) -> None:
+        self.max_entries = max_entries
+        self._queries: OrderedDict[str, str] = OrderedDict()
+
+    async def get(self, digest: str) -> str | None:
+        query = self._queries.get(digest)
+        if query is not None:
+            self._queries.move_to_end(digest)
+        return query
+
+    async def put(self, digest: str, query: str) -> None:
+        self._queries[digest] = query
+        self._queries.move_to_end(digest)
+        while len(self._queries) > self.max_entries:
+            self._queries.popitem(last=False)
+
+    def __len__(self) -> int:
+        return len(self._queries)
+
+
+class _RefusalError(Exception):
+    def __init__(self, status: int, code: str, message: str) -> None:
+        super().__init__(message)
+        self.status = status
+        self.code = code
+        self.message = message
+
+
+def sha256_hex(query: str) -> str:
+    return hashlib.sha256(query.encode("utf-8")).hexdigest()
+
+
+async def resolve_persisted(payload: dict[str, Any], store: QueryStore) -> dict[str, Any] | None:
+    """The payload to run: None when it does not use APQ (pass it through untouched), the
+    payload with the stored `query` inserted; raises `_RefusalError` to answer the client."""
+    extensions = payload.get("extensions")
+    if not isinstance(extensions, dict) or "persistedQuery" not in extensions:
+        return None
+    persisted = extensions["persistedQuery"]
+    if not isinstance(persisted, dict) or persisted.get("version") != 1:
+        raise _RefusalError(
+            400, "PERSISTED_QUERY_NOT_SUPPORTED", "Only persisted query version 1 is supported."
+        )
+    digest = persisted.get("sha256Hash")
+    if not isinstance(digest, str) or not _HASH.fullmatch(digest):
+        raise _RefusalError(400, "PERSISTED_QUERY_HASH_MISMATCH", "sha256Hash is not a SHA-256.")
+    digest = digest.lower()
+    query = payload.get("query")
+    if query is None:
+        stored = await store.get(digest)
+        if stored is None:
+            raise _RefusalError(200, "PERSISTED_QUERY_NOT_FOUND", "PersistedQueryNotFound")
+        return {**payload, "query": stored}
+    if not isinstance(query, str) or sha256_hex(query) != digest:
+        raise _RefusalError(
+            400, "PERSISTED_QUERY_HASH_MISMATCH", "provided sha does not match query"
+        )
+    await store.put(digest, query)
+    return payload
+
+
+class PersistedQueries:
+    """ASGI middleware: APQ on `POST <path>` with a JSON body; everything else passes."""
+
+    def __init__(self, app: ASGIApp, *, store: QueryStore, path: str = "/graphql") -> None:
+        self.app = app
+        self.store = store
+        self.paths = {path, path + "/"}
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if (
+            scope["type"] != "http"
+            or scope["method"] != "POST"
+            or scope["path"] not in self.paths
+            or not _is_json(scope)
+        ):
+            await self.app(scope, receive, send)
+            return
+        body = await _read_body(receive)
+        try:
+            payload = json.loads(body)
+        except ValueError:
+            payload = None
+        try:
+            rewritten = (
+                await resolve_persisted(payload, self.store) if isinstance(payload, dict) else None
+            )
+        except _RefusalError as refusal:
+            await _refuse(send, refusal)
+            return
+        if rewritten is not None and rewritten is not payload:
+            body = json.dumps(rewritten).encode()
+            scope = {**scope, "headers": _with_length(scope, len(body))}
+        await self.app(scope, _replay(body, receive), send)
+
+
+def _is_json(scope: Scope) -> bool:
+    content_type: bytes = dict(scope.get("headers") or ()).get(b"content-type", b"")
+    return content_type.split(b";")[0].strip().lower() == b"application/json"
+
+
+async def _read_body(receive: Receive) -> bytes:
+    chunks = []
+    while True:
+        message = await receive()
+        if message["type"] != "http.request":
+            break
+        chunks.append(message.get("body", b""))
+        if not message.get("more_body", False):
+            break
+    return b"".join(chunks)
+
+
+def _replay(body: bytes, receive: Receive) -> Receive:
+    sent = False
+
+    async def replaying_receive() -> Message:
+        nonlocal sent
+        if not sent:
+            sent = True
+            return {"type": "http.request", "body": body, "more_body": False}
+        return await receive()
+
+    return replaying_receive
+
+
+def _with_length(scope: Scope, length: int) -> list[tuple[bytes, bytes]]:
+    headers = [(k, v) for k, v in scope.get("headers") or () if k.lower() != b"content-length"]
+    headers.append((b"content-length", str(length).encode()))
+    return headers
+
+
+async def _refuse(send: Send, refusal: _RefusalError) -> None:
+    body = json.dumps(
+        {"errors": [{"message": refusal.message, "extensions": {"code": refusal.code}}]}
+    ).encode()
+    await send(
+        {
+            "type": "http.response.start",
+            "status": refusal.status,
+            "headers": [
+                (b"content-type", b"application/json"),
+                (b"content-length", str(len(body)).encode()),
+            ],
+        }
+    )
+    await send({"type": "http.response.body", "body": body})

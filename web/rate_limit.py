@@ -1,0 +1,174 @@
+"""A points budget per API key (or per client address when keys are off) on /graphql.
+
+Each client has a token bucket of `capacity` points refilled at `refill` points a second. A
+distinct link the cache could not serve costs `fetch_cost` points, a cached one `hit_cost`,
+and every request at least one, because an uncached link is what makes this service do work
+for someone else. The cost is known only after execution, so the bucket is checked first (an
+empty one is refused with 429 before anything is read or fetched, and the request's first point
+is taken then, so a flood of parallel requests cannot all pass an almost empty bucket) and the
+rest is charged once the response starts; a request may leave the bucket in debt, which the
+next ones wait out.
+
+Every answer carries `RateLimit-Limit`, `RateLimit-Remaining` and `RateLimit-Reset` (seconds
+until the bucket is full again), and a 429 also `Retry-After` (seconds until the next request
+can pass). The buckets live in this process (`MemoryBuckets`), or in Redis when the cache is
+(`web.redis_buckets`), so that several instances share one budget per client.
+Addresses are taken from the connection; behind a proxy, turn keys on. GraphQL over WebSocket
+is refused outright, since it would carry operations past both checks.
+"""
+
+from __future__ import annotations
+
+import math
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Protocol
+
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+from fetching.host_limit import TokenBucket
+from web.cost import attach
+from web.keys import CLIENT_KEY, guarded
+from web.responses import send_error
+
+# Idle buckets are dropped once this many exist; a dropped bucket was full, so nothing is lost.
+_PRUNE_AT = 100_000
+
+
+@dataclass(frozen=True, slots=True)
+class Budget:
+    capacity: int = 1000
+    refill: float = 10.0
+    fetch_cost: int = 10
+    hit_cost: int = 1
+
+
+class Buckets(Protocol):
+    """Token buckets by client id, wherever they are kept."""
+
+    budget: Budget
+
+    async def level(self, client: str) -> float:
+        """The client's level now (a full bucket for a client never seen)."""
+        ...
+
+    async def take(self, client: str, points: float) -> float:
+        """Charge `points` (into debt if need be); return the level left."""
+        ...
+
+    async def aclose(self) -> None: ...
+
+
+class MemoryBuckets:
+    """The buckets of one process, by client id."""
+
+    def __init__(self, budget: Budget, *, clock: Callable[[], float] = time.monotonic) -> None:
+        self.budget = budget
+        self._clock = clock
+        self._buckets: dict[str, TokenBucket] = {}
+
+    async def level(self, client: str) -> float:
+        return self._bucket(client).refill(self._clock())
+
+    async def take(self, client: str, points: float) -> float:
+        return self._bucket(client).take(points, self._clock())
+
+    async def aclose(self) -> None:
+        return None
+
+    def _bucket(self, client: str) -> TokenBucket:
+        bucket = self._buckets.get(client)
+        if bucket is None:
+            now = self._clock()
+            if len(self._buckets) >= _PRUNE_AT:
+                self._buckets = {k: b for k, b in self._buckets.items() if not b.is_full(now)}
+            bucket = self._buckets[client] = TokenBucket(
+                self.budget.capacity, self.budget.refill, now
+            )
+        return bucket
+
+
+def limit_headers(budget: Budget, level: float) -> list[tuple[bytes, bytes]]:
+    """The RateLimit-* triple for a bucket at `level`."""
+    reset = math.ceil(max(0.0, budget.capacity - level) / budget.refill)
+    return [
+        (b"ratelimit-limit", str(budget.capacity).encode()),
+        (b"ratelimit-remaining", str(max(0, math.floor(level))).encode()),
+        (b"ratelimit-reset", str(reset).encode()),
+    ]
+
+
+def client_of(scope: Scope) -> str:
+    """The key id the key check left, or else the peer address."""
+    client = scope.get(CLIENT_KEY)
+    if isinstance(client, str):
+        return client
+    peer = scope.get("client")
+    return f"ip:{peer[0]}" if peer else "ip:unknown"
+
+
+class RateLimit:
+    def __init__(self, app: ASGIApp, *, buckets: Buckets) -> None:
+        self.app = app
+        self.buckets = buckets
+        self.budget = buckets.budget
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] == "lifespan":
+            await self.app(scope, receive, self._closing_send(send))
+            return
+        if scope["type"] == "websocket" and guarded({**scope, "type": "http"}):
+            # GraphQL over WebSocket runs many operations on one connection, past both the
+            # key check and the per-request budget; this service has no subscriptions, so
+            # the handshake is refused (403).
+            await receive()
+            await send({"type": "websocket.close", "code": 1008})
+            return
+        if not guarded(scope):
+            await self.app(scope, receive, send)
+            return
+        client = client_of(scope)
+        level = await self.buckets.level(client)
+        if level < 1:
+            retry = max(1, math.ceil((1 - level) / self.budget.refill))
+            await send_error(
+                send,
+                429,
+                f"This client is over its request budget; retry in {retry} s.",
+                "RATE_LIMITED",
+                [(b"retry-after", str(retry).encode()), *limit_headers(self.budget, level)],
+            )
+            return
+        await self.buckets.take(client, 1)
+        cost = attach(scope)
+        charged = False
+
+        async def charge() -> float:
+            nonlocal charged
+            charged = True
+            points = cost.points(fetch_cost=self.budget.fetch_cost, hit_cost=self.budget.hit_cost)
+            return await self.buckets.take(client, points - 1)
+
+        async def charging_send(message: Message) -> None:
+            if message["type"] == "http.response.start" and not charged:
+                left = await charge()
+                headers = list(message.get("headers") or ())
+                message = {**message, "headers": [*headers, *limit_headers(self.budget, left)]}
+            await send(message)
+
+        try:
+            await self.app(scope, receive, charging_send)
+        finally:
+            if not charged:
+                await charge()
+
+    def _closing_send(self, send: Send) -> Send:
+        """Close the buckets (a Redis connection) when the app has shut down."""
+
+        async def closing_send(message: Message) -> None:
+            if message["type"] == "lifespan.shutdown.complete":
+                await self.buckets.aclose()
+            await send(message)
+
+        return closing_send

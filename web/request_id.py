@@ -1,0 +1,78 @@
+"""Give every request an id, so one request's log lines (and its previews' `requestId`) can be
+found together.
+
+A client's own `X-Request-Id` is kept when it is sane (at most 64 of `[A-Za-z0-9._-]`), so a
+mobile app can correlate its logs with ours; anything else is replaced by a fresh random id,
+so a client cannot inject text into our logs. The id lives in a ContextVar for the duration
+of the request and is echoed in the `X-Request-Id` response header. One access line per
+request is logged to `linkgraph.access` (method, path without query, status, milliseconds)
+under that id.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+import secrets
+import time
+from contextvars import ContextVar
+
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+HEADER = b"x-request-id"
+_SANE = re.compile(rb"[A-Za-z0-9._-]{1,64}")
+access_log = logging.getLogger("linkgraph.access")
+_current: ContextVar[str | None] = ContextVar("linkgraph_request_id", default=None)
+
+
+def current_request_id() -> str | None:
+    """The id of the request being served, or None outside a request."""
+    return _current.get()
+
+
+def new_request_id() -> str:
+    """24 random URL-safe characters."""
+    return secrets.token_urlsafe(18)
+
+
+def accepted_request_id(raw: bytes | None) -> str:
+    """The client's id when it is sane, else a fresh one."""
+    if raw is not None and _SANE.fullmatch(raw):
+        return raw.decode("ascii")
+    return new_request_id()
+
+
+class RequestId:
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        given = dict(scope.get("headers") or ()).get(HEADER)
+        request_id = accepted_request_id(given)
+        started = time.perf_counter()
+        status = 500
+
+        async def tagging_send(message: Message) -> None:
+            nonlocal status
+            if message["type"] == "http.response.start":
+                status = int(message["status"])
+                headers = [(k, v) for k, v in message.get("headers", []) if k.lower() != HEADER]
+                headers.append((HEADER, request_id.encode("ascii")))
+                message = {**message, "headers": headers}
+            await send(message)
+
+        token = _current.set(request_id)
+        try:
+            await self.app(scope, receive, tagging_send)
+        finally:
+            access_log.info(
+                "%s %s %d %.1fms",
+                scope.get("method", ""),
+                scope.get("path", ""),
+                status,
+                (time.perf_counter() - started) * 1000,
+            )
+            _current.reset(token)
