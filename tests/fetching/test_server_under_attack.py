@@ -6,20 +6,16 @@ The app runs as its own process (`uvicorn app:app`), so its peak resident size i
 
 from __future__ import annotations
 
-import asyncio
-import os
-import sys
 from collections.abc import AsyncIterator
 from pathlib import Path
 
-import httpx
 import pytest
 
 from tests.fetching.conftest import install_routes
 from tests.fetching.harness import ALLOWED_NET, Bombs, HostileOrigin, Reply
 from tests.media.images import png_header_bomb
+from tests.support.process import app_process
 
-ROOT = Path(__file__).resolve().parents[2]
 PEAK_RSS_LIMIT = 600 * 1024 * 1024
 
 # Each hostile route and the code it must come back with.
@@ -91,65 +87,34 @@ def peak_rss(pid: int) -> int:
 
 
 async def test_every_hostile_origin_gets_a_bounded_answer(
-    hostile: HostileOrigin, tmp_path: Path, unused_tcp_port: int
+    hostile: HostileOrigin, tmp_path: Path
 ) -> None:
     env = {
-        **os.environ,
         "LINKGRAPH_DATA_DIR": str(tmp_path),
         "LINKGRAPH_ALLOW_NETWORKS": str(ALLOWED_NET),
         "LINKGRAPH_FETCH_TIMEOUT": "3",
-        "LINKGRAPH_PUBLIC_URL": f"http://127.0.0.1:{unused_tcp_port}",
     }
-    log = tmp_path / "server.log"
-    server = await asyncio.create_subprocess_exec(
-        *(sys.executable, "-m", "uvicorn", "app:app", "--port", str(unused_tcp_port)),
-        cwd=ROOT,
-        env=env,
-        stdout=log.open("wb"),
-        stderr=asyncio.subprocess.STDOUT,
-    )
-    try:
-        async with httpx.AsyncClient(
-            base_url=f"http://127.0.0.1:{unused_tcp_port}", timeout=60
-        ) as client:
-            await wait_until_up(client, server, log)
-            urls = [hostile.url(path) for path in EXPECTED]
-            response = await client.post(
-                "/graphql", json={"query": QUERY, "variables": {"urls": urls}}
-            )
-            answers = response.json()["data"]["previews"]
-            for path, answer in zip(EXPECTED, answers, strict=True):
-                expected = EXPECTED[path]
-                if expected is None:
-                    assert answer["__typename"] == "PagePreview", (path, answer)
-                else:
-                    assert answer.get("code") == expected, (path, answer)
-            bomb_page = answers[list(EXPECTED).index("/png-bomb-page")]
-            assert bomb_page["title"] == "bomb"
-            assert bomb_page["image"] is None, "the 60000x60000 PNG is refused, the page kept"
-            # Still answering afterwards.
-            again = await client.post(
-                "/graphql", json={"query": QUERY, "variables": {"urls": [hostile.url("/html")]}}
-            )
-            assert again.json()["data"]["previews"][0]["title"] == "ok"
-        assert server.returncode is None, "the server died"
-        peak = peak_rss(server.pid)
+    async with app_process(env, tmp_path / "server.log") as app:
+        urls = [hostile.url(path) for path in EXPECTED]
+        response = await app.client.post(
+            "/graphql", json={"query": QUERY, "variables": {"urls": urls}}
+        )
+        answers = response.json()["data"]["previews"]
+        for path, answer in zip(EXPECTED, answers, strict=True):
+            expected = EXPECTED[path]
+            if expected is None:
+                assert answer["__typename"] == "PagePreview", (path, answer)
+            else:
+                assert answer.get("code") == expected, (path, answer)
+        bomb_page = answers[list(EXPECTED).index("/png-bomb-page")]
+        assert bomb_page["title"] == "bomb"
+        assert bomb_page["image"] is None, "the 60000x60000 PNG is refused, the page kept"
+        # Still answering afterwards.
+        again = await app.client.post(
+            "/graphql", json={"query": QUERY, "variables": {"urls": [hostile.url("/html")]}}
+        )
+        assert again.json()["data"]["previews"][0]["title"] == "ok"
+        assert app.process.returncode is None, "the server died"
+        peak = peak_rss(app.process.pid)
         print(f"server peak RSS: {peak / 2**20:.0f} MiB")
         assert peak < PEAK_RSS_LIMIT
-    finally:
-        server.terminate()
-        await asyncio.wait_for(server.wait(), timeout=20)
-
-
-async def wait_until_up(
-    client: httpx.AsyncClient, server: asyncio.subprocess.Process, log: Path
-) -> None:
-    for _ in range(200):
-        if server.returncode is not None:
-            raise AssertionError(await asyncio.to_thread(log.read_text))
-        try:
-            await client.post("/graphql", json={"query": "{ __typename }"})
-            return
-        except httpx.TransportError:
-            await asyncio.sleep(0.1)
-    raise AssertionError("the server did not start")
