@@ -75,6 +75,9 @@ def app_env(
         "LINKGRAPH_DATA_DIR": str(data_dir),
         "LINKGRAPH_PUBLIC_URL": f"http://{HOST}:{port}",
         "LINKGRAPH_ALLOW_NETWORKS": ",".join(allow_networks),
+        # The bench is one client hammering one key: the per-client budget would answer 429s.
+        "LINKGRAPH_RATE_CAPACITY": "1000000000",
+        "LINKGRAPH_RATE_REFILL": "1000000000",
     }
     if hosts_file is not None:
         env["LINKGRAPH_HOSTS_FILE"] = str(hosts_file)

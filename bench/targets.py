@@ -42,11 +42,19 @@ class Target:
 
 
 def _warm_ratio(warm: WarmResult | None, index: int) -> float | None:
+    """App req/s over floor req/s; None when either answered with errors (a 429 or a failed
+    query is fast, so a run with errors says nothing about speed)."""
     if warm is None or index >= len(warm.cases):
         return None
     case = warm.cases[index].label
-    floor = warm.find("floor", case).loaded.rps
-    return warm.find("app", case).loaded.rps / floor if floor else None
+    app, floor = warm.find("app", case).loaded, warm.find("floor", case).loaded
+    if app.errors or floor.errors or not floor.rps:
+        return None
+    return app.rps / floor.rps
+
+
+def _warm_why(warm: WarmResult | None) -> str:
+    return "answers with errors" if warm is not None else "not measured"
 
 
 def targets(
@@ -58,8 +66,20 @@ def targets(
     if extraction and fastest and fastest.pages_per_second:
         peer_ratio = extraction.ours.pages_per_second / fastest.pages_per_second
     return [
-        Target("warm 1 preview, req/s vs floor", _warm_ratio(warm, 0), 0.6, at_least=True),
-        Target(f"warm {batch}, req/s vs floor", _warm_ratio(warm, 1), 0.2, at_least=True),
+        Target(
+            "warm 1 preview, req/s vs floor",
+            _warm_ratio(warm, 0),
+            0.6,
+            at_least=True,
+            why_missing=_warm_why(warm),
+        ),
+        Target(
+            f"warm {batch}, req/s vs floor",
+            _warm_ratio(warm, 1),
+            0.2,
+            at_least=True,
+            why_missing=_warm_why(warm),
+        ),
         Target(
             f"cold {cold.urls}-URL batch, wall vs ideal" if cold else "cold batch, wall vs ideal",
             cold.median / cold.ideal if cold else None,

@@ -30,7 +30,14 @@ from graphql import (
     VariableNode,
 )
 from graphql.validation import NoSchemaIntrospectionCustomRule
-from strawberry.extensions import AddValidationRules, MaskErrors, MaxTokensLimiter, SchemaExtension
+from strawberry.extensions import (
+    AddValidationRules,
+    MaskErrors,
+    MaxTokensLimiter,
+    ParserCache,
+    SchemaExtension,
+    ValidationCache,
+)
 from strawberry.extensions.max_aliases import create_validator as alias_rule
 from strawberry.extensions.query_depth_limiter import create_validator as depth_rule
 
@@ -137,7 +144,11 @@ def limit_extensions(limits: QueryLimits) -> list[Callable[[], SchemaExtension]]
         rules.append(NoSchemaIntrospectionCustomRule)
     return [
         functools.partial(MaxTokensLimiter, max_token_count=limits.max_tokens),
+        # Apps send the same few documents again and again: parse and validate each once.
+        # Only documents that passed the token limit are parsed, so only those are cached.
+        functools.partial(ParserCache, maxsize=1024),
         functools.partial(AddValidationRules, rules),
+        functools.partial(ValidationCache, maxsize=1024),
         functools.partial(UrlBudget, max_urls=limits.max_urls),
         functools.partial(
             MaskErrors,
