@@ -13,6 +13,7 @@ from __future__ import annotations
 import asyncio
 import logging
 from collections.abc import Sequence
+from dataclasses import dataclass
 
 from fetching import FetchError, FetchPolicy, normalize_url
 from previews.backend import Backend
@@ -24,6 +25,13 @@ log = logging.getLogger(__name__)
 
 # Longest echo of a refused URL in an error, so a huge input is not sent back whole.
 _MAX_ECHO = 2048
+
+
+@dataclass(frozen=True, slots=True)
+class Lookup:
+    outcomes: list[Outcome]
+    # The keys served from the cache (fresh or stale); the others were fetched.
+    cached: frozenset[str]
 
 
 class PreviewService:
@@ -61,6 +69,11 @@ class PreviewService:
 
     async def get_many(self, keys: Sequence[str]) -> list[Outcome]:
         """Outcomes for normalised `keys`, in order; each distinct key fetched at most once."""
+        return (await self.lookup(keys)).outcomes
+
+    async def lookup(self, keys: Sequence[str]) -> Lookup:
+        """`get_many`, also saying which keys the cache answered (what the rate limit charges
+        less for)."""
         distinct = list(dict.fromkeys(keys))
         cached = await self._read(distinct)
         for key, entry in cached.items():
@@ -73,7 +86,7 @@ class PreviewService:
         fetched = await asyncio.gather(*(self._fetch_once(key) for key in missing))
         found = {key: entry.outcome for key, entry in cached.items()}
         found |= dict(zip(missing, fetched, strict=True))
-        return [found[key] for key in keys]
+        return Lookup([found[key] for key in keys], frozenset(cached))
 
     async def refresh(self, key: str) -> Outcome:
         """Fetch `key` now, whatever the cache holds; the answer is what this fetch got, even

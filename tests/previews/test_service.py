@@ -109,3 +109,16 @@ async def test_a_cancelled_waiter_does_not_cancel_the_shared_fetch(tmp_path: Pat
     assert isinstance(result[0], Preview)
     assert backend.calls == [url]
     await service.aclose()
+
+
+async def test_lookup_says_which_keys_the_cache_answered(tmp_path: Path) -> None:
+    backend = ScriptedBackend()
+    backend.gate.set()
+    service = make_service(tmp_path, backend)
+    a, b = "https://example.com/a", "https://example.com/b"
+    first = await service.lookup([a])
+    assert first.cached == frozenset()
+    second = await service.lookup([a, b, a])
+    assert second.cached == frozenset({a})
+    assert [outcome.url for outcome in second.outcomes] == [a, b, a]
+    await service.aclose()
