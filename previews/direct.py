@@ -27,7 +27,7 @@ from previews.record import (
     Preview,
     TiktokUser,
 )
-from sites import SiteExtract, apply_site_rules
+from sites import apply_site_rules
 
 HTML_TYPES = ("text/html", "application/xhtml+xml")
 
@@ -43,9 +43,7 @@ class MediaIngest(Protocol):
 
 
 class DirectBackend:
-    def __init__(
-        self, fetcher: SafeFetcher, *, max_html_bytes: int, media: MediaIngest | None = None
-    ) -> None:
+    def __init__(self, fetcher: SafeFetcher, *, max_html_bytes: int, media: MediaIngest) -> None:
         self._fetcher = fetcher
         self._max_html_bytes = max_html_bytes
         self._media = media
@@ -74,20 +72,14 @@ class DirectBackend:
             image=(site and site.image) or metadata.image,
             details=site.details if site else None,
         )
-        return await self._with_media(preview, metadata, site)
+        return await self._with_media(preview, metadata)
 
     async def aclose(self) -> None:
         """Nothing to release: the fetcher and media store belong to the app, which shares
         them with other parts."""
 
-    async def _with_media(
-        self, preview: Preview, metadata: PageMetadata, site: SiteExtract | None
-    ) -> Preview:
-        """Swap source images for stored copies; without a media store, point at the sources."""
-        if self._media is None:
-            first = metadata.icons[0] if metadata.icons else None
-            icon = Icon(first.url, first.width, first.height) if first else None
-            return msgspec.structs.replace(preview, icon=icon)
+    async def _with_media(self, preview: Preview, metadata: PageMetadata) -> Preview:
+        """Swap source images for stored copies; one that cannot be stored drops its field."""
         media = self._media
         avatar = preview.details.avatar if isinstance(preview.details, TiktokUser) else None
         # The media store de-duplicates by source URL, so an avatar that is also the page

@@ -7,7 +7,6 @@ machine needs only the binary (scripts/test installs Debian's `redis-server`).
 from __future__ import annotations
 
 import shutil
-import socket
 import subprocess
 import time
 from collections.abc import Iterator
@@ -16,12 +15,7 @@ from pathlib import Path
 
 import redis
 
-
-def _free_port() -> int:
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
-        sock.bind(("127.0.0.1", 0))
-        port: int = sock.getsockname()[1]
-        return port
+from tests.support.process import free_port
 
 
 @contextmanager
@@ -33,7 +27,7 @@ def run_redis(workdir: Path) -> Iterator[str]:
             "redis-server is not on PATH; scripts/test installs it "
             "(apt-get install -y redis-server), or install it yourself"
         )
-    port = _free_port()
+    port = free_port()
     log = (workdir / "redis.log").open("wb")
     process = subprocess.Popen(
         [binary, "--port", str(port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no"],
