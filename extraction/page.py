@@ -24,6 +24,7 @@ from extraction.charset import decode_html
 from extraction.flatten import head_markup
 from extraction.jsondata import MAX_JSON_CHARS
 from extraction.jsonld import first_text, read_json_ld, subjects
+from extraction.oembed import OEmbed
 from extraction.summary import summarize_paragraphs
 from extraction.text import collapse_whitespace
 from extraction.urls import absolute_http_url
@@ -79,6 +80,8 @@ class ParsedPage:
     summary: str | None = None
     # The Python codec the body was decoded with.
     encoding: str | None = None
+    # The page's oEmbed answer, when the backend fetched one (never set by `parse_page`).
+    oembed: OEmbed | None = None
 
     def first(self, *keys: str) -> str | None:
         """The first non-empty meta value among `keys`, in the order given."""

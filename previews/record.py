@@ -10,6 +10,8 @@ from __future__ import annotations
 
 import enum
 from datetime import datetime
+from decimal import Decimal
+from typing import Final
 
 import msgspec
 
@@ -46,7 +48,8 @@ class Visibility(enum.Enum):
 
 
 class ErrorCode(enum.Enum):
-    """Why a link has no preview; Peekalink's codes plus LINK_TOO_LARGE and LINK_NOT_FOUND."""
+    """Why a link has no preview: Peekalink's codes, plus LINK_TOO_LARGE and LINK_NOT_FOUND, plus
+    the UPSTREAM_* codes for when the Peekalink API itself cannot answer."""
 
     LINK_INVALID_URL = "LINK_INVALID_URL"
     LINK_BLOCKED = "LINK_BLOCKED"
@@ -60,6 +63,10 @@ class ErrorCode(enum.Enum):
     LINK_CONTENT_ERROR = "LINK_CONTENT_ERROR"
     LINK_IS_NOT_SUPPORTED = "LINK_IS_NOT_SUPPORTED"
     LINK_TOO_LARGE = "LINK_TOO_LARGE"
+    # The Peekalink backend's own troubles, never cached as the link's answer.
+    UPSTREAM_QUOTA_EXCEEDED = "UPSTREAM_QUOTA_EXCEEDED"
+    UPSTREAM_UNAVAILABLE = "UPSTREAM_UNAVAILABLE"
+    UPSTREAM_UNAUTHORIZED = "UPSTREAM_UNAUTHORIZED"
 
 
 class ImageVariant(msgspec.Struct, frozen=True):
@@ -97,6 +104,45 @@ class Icon(msgspec.Struct, frozen=True):
     background_color: str | None = None
 
 
+class MediaKind(enum.Enum):
+    """What one item of a post's media is."""
+
+    IMAGE = "IMAGE"
+    VIDEO = "VIDEO"
+    AUDIO = "AUDIO"
+
+
+class RedditPostKind(enum.Enum):
+    """What a Reddit post carries."""
+
+    IMAGE = "IMAGE"
+    VIDEO = "VIDEO"
+    TEXT = "TEXT"
+    LINK = "LINK"
+
+
+class MediaItem(msgspec.Struct, frozen=True):
+    """One photo or video of a post. `image` is the photo itself, or a video's poster frame;
+    `url` is the video's (or audio's) own address when the page reveals it."""
+
+    kind: MediaKind
+    image: ImageRef | None = None
+    url: str | None = None
+    width: int | None = None
+    height: int | None = None
+    # Seconds.
+    duration: float | None = None
+
+
+class Account(msgspec.Struct, frozen=True):
+    """A platform account seen from something it owns (a repository's owner, a seller)."""
+
+    username: str
+    name: str | None = None
+    url: str | None = None
+    avatar: ImageRef | None = None
+
+
 class TiktokUser(msgspec.Struct, frozen=True, tag="TIKTOK_USER", tag_field="kind"):
     """A TikTok creator's profile, as Peekalink's TIKTOK_USER object."""
 
@@ -115,8 +161,341 @@ class TiktokUser(msgspec.Struct, frozen=True, tag="TIKTOK_USER", tag_field="kind
     avatar: ImageRef | None = None
 
 
-# The typed object of a preview, one struct per link kind; extended as site rules arrive.
-Details = TiktokUser
+class TiktokVideo(msgspec.Struct, frozen=True, tag="TIKTOK_VIDEO", tag_field="kind"):
+    """A TikTok video page."""
+
+    id: str | None = None
+    user: TiktokUser | None = None
+    published_at: datetime | None = None
+    text: str | None = None
+    media: tuple[MediaItem, ...] = ()
+    likes_count: int | None = None
+    comments_count: int | None = None
+    plays_count: int | None = None
+    shares_count: int | None = None
+    # Seconds.
+    duration: float | None = None
+
+
+class YoutubeUser(msgspec.Struct, frozen=True, tag="YOUTUBE_USER", tag_field="kind"):
+    """A YouTube channel. `username` is the @handle when the page shows one."""
+
+    channel_id: str | None = None
+    username: str | None = None
+    name: str | None = None
+    description: str | None = None
+    url: str | None = None
+    avatar: ImageRef | None = None
+    banner: ImageRef | None = None
+    subscribers_count: int | None = None
+    videos_count: int | None = None
+    views_count: int | None = None
+    joined_at: datetime | None = None
+    visibility: Visibility | None = None
+    is_family_safe: bool | None = None
+    verified: bool | None = None
+
+
+class YoutubeVideo(msgspec.Struct, frozen=True, tag="YOUTUBE_VIDEO", tag_field="kind"):
+    """A YouTube video (watch page, short or youtu.be link)."""
+
+    video_id: str
+    user: YoutubeUser | None = None
+    published_at: datetime | None = None
+    # Seconds.
+    duration: int | None = None
+    views_count: int | None = None
+    likes_count: int | None = None
+    dislikes_count: int | None = None
+    comments_count: int | None = None
+    # Average rating out of 5, where the page still states one.
+    rating: float | None = None
+    thumbnail: ImageRef | None = None
+
+
+class XUser(msgspec.Struct, frozen=True, tag="X_USER", tag_field="kind"):
+    """An X (Twitter) profile. `url` is the website in the profile; `profile_url` the profile."""
+
+    username: str
+    profile_url: str
+    id: str | None = None
+    name: str | None = None
+    bio: str | None = None
+    location: str | None = None
+    url: str | None = None
+    avatar: ImageRef | None = None
+    cover: ImageRef | None = None
+    verified: bool | None = None
+    protected: bool | None = None
+    sensitive: bool | None = None
+    followers_count: int | None = None
+    following_count: int | None = None
+    posts_count: int | None = None
+    joined_at: datetime | None = None
+
+
+class XPost(msgspec.Struct, frozen=True, tag="X_POST", tag_field="kind"):
+    """A post on X (a tweet)."""
+
+    id: str | None = None
+    text: str | None = None
+    user: XUser | None = None
+    media: tuple[MediaItem, ...] = ()
+    likes_count: int | None = None
+    comments_count: int | None = None
+    views_count: int | None = None
+    bookmarks_count: int | None = None
+    reposts_count: int | None = None
+    quotes_count: int | None = None
+    created_at: datetime | None = None
+    updated_at: datetime | None = None
+    published_at: datetime | None = None
+
+
+class InstagramUser(msgspec.Struct, frozen=True, tag="INSTAGRAM_USER", tag_field="kind"):
+    """An Instagram profile. `url` is the link in the bio; `profile_url` the profile."""
+
+    username: str
+    profile_url: str
+    id: str | None = None
+    name: str | None = None
+    bio: str | None = None
+    url: str | None = None
+    avatar: ImageRef | None = None
+    followers_count: int | None = None
+    following_count: int | None = None
+    posts_count: int | None = None
+    visibility: Visibility | None = None
+    verified: bool | None = None
+
+
+class InstagramPost(msgspec.Struct, frozen=True, tag="INSTAGRAM_POST", tag_field="kind"):
+    """An Instagram post or reel; `id` is its shortcode."""
+
+    id: str | None = None
+    user: InstagramUser | None = None
+    published_at: datetime | None = None
+    text: str | None = None
+    media: tuple[MediaItem, ...] = ()
+    likes_count: int | None = None
+    comments_count: int | None = None
+
+
+class RedditUser(msgspec.Struct, frozen=True, tag="REDDIT_USER", tag_field="kind"):
+    """A Reddit account (u/name)."""
+
+    username: str
+    name: str | None = None
+    avatar: ImageRef | None = None
+    banner: ImageRef | None = None
+    bio: str | None = None
+    karma: int | None = None
+    post_karma: int | None = None
+    comment_karma: int | None = None
+    joined_at: datetime | None = None
+
+
+class RedditSubreddit(msgspec.Struct, frozen=True, tag="REDDIT_SUBREDDIT", tag_field="kind"):
+    """A subreddit (r/name). `type` is Reddit's own word: public, restricted, private…"""
+
+    name: str
+    title: str | None = None
+    description: str | None = None
+    subscribers_count: int | None = None
+    active_users_count: int | None = None
+    created_at: datetime | None = None
+    type: str | None = None
+    nsfw: bool | None = None
+    banner: ImageRef | None = None
+    avatar: ImageRef | None = None
+
+
+class RedditPost(msgspec.Struct, frozen=True, tag="REDDIT_POST", tag_field="kind"):
+    """A Reddit post; `link_url` is where a LINK post points."""
+
+    id: str | None = None
+    title: str | None = None
+    user: RedditUser | None = None
+    subreddit: RedditSubreddit | None = None
+    text: str | None = None
+    post_type: RedditPostKind | None = None
+    link_url: str | None = None
+    media: tuple[MediaItem, ...] = ()
+    likes_count: int | None = None
+    comments_count: int | None = None
+    published_at: datetime | None = None
+    nsfw: bool | None = None
+
+
+class GithubLanguage(msgspec.Struct, frozen=True):
+    """A language of a repository and its share of the code, in percent."""
+
+    name: str
+    percentage: float | None = None
+
+
+class GithubRepository(msgspec.Struct, frozen=True, tag="GITHUB_REPOSITORY", tag_field="kind"):
+    """A GitHub repository; `name` is `owner/name` as GitHub writes it."""
+
+    name: str
+    owner: Account | None = None
+    description: str | None = None
+    stars_count: int | None = None
+    forks_count: int | None = None
+    watchers_count: int | None = None
+    contributors_count: int | None = None
+    issues_count: int | None = None
+    pull_requests_count: int | None = None
+    commits_count: int | None = None
+    languages: tuple[GithubLanguage, ...] = ()
+    topics: tuple[str, ...] = ()
+    last_commit_date: datetime | None = None
+    license: str | None = None
+    homepage: str | None = None
+
+
+class Product(msgspec.Struct, frozen=True):
+    """What a shop's product page says; shared by Amazon and Etsy. `price` is in `currency`
+    (ISO 4217) as the page writes it, never converted."""
+
+    product_id: str | None = None
+    title: str | None = None
+    description: str | None = None
+    brand: str | None = None
+    price: Decimal | None = None
+    currency: str | None = None
+    availability: str | None = None
+    rating: float | None = None
+    review_count: int | None = None
+    seller: Account | None = None
+    media: tuple[MediaItem, ...] = ()
+
+
+class AmazonProduct(Product, frozen=True, tag="AMAZON_PRODUCT", tag_field="kind"):
+    """A product on an Amazon store; `product_id` is the ASIN."""
+
+
+class EtsyProduct(Product, frozen=True, tag="ETSY_PRODUCT", tag_field="kind"):
+    """An Etsy listing; `product_id` is the listing id."""
+
+
+class ImageFile(msgspec.Struct, frozen=True, tag="IMAGE", tag_field="kind"):
+    """A direct link to an image. The renditions are the preview's `image`; colours are
+    `#RRGGBB`; `background_color` is set for images with transparency."""
+
+    width: int | None = None
+    height: int | None = None
+    format: str | None = None
+    has_alpha_channel: bool | None = None
+    animated: bool | None = None
+    frames: int | None = None
+    background_color: str | None = None
+    dominant_color: str | None = None
+    vibrant_color: str | None = None
+    muted_color: str | None = None
+
+
+class VideoFile(msgspec.Struct, frozen=True, tag="VIDEO", tag_field="kind"):
+    """A direct link to a video (GIFs count), read from headers and the container's first
+    bytes, never the whole file. Bit rates in bits per second, duration in seconds."""
+
+    format: str | None = None
+    duration: float | None = None
+    width: int | None = None
+    height: int | None = None
+    bit_rate: int | None = None
+    frame_rate: float | None = None
+    video_codec: str | None = None
+    audio_codec: str | None = None
+    has_audio: bool | None = None
+    author: str | None = None
+    title: str | None = None
+
+
+class AudioFile(msgspec.Struct, frozen=True, tag="AUDIO", tag_field="kind"):
+    """A direct link to audio, read from headers and the file's first bytes (ID3 and the like)."""
+
+    format: str | None = None
+    duration: float | None = None
+    title: str | None = None
+    artist: str | None = None
+    album: str | None = None
+    creation_date: datetime | None = None
+    bit_rate: int | None = None
+    audio_codec: str | None = None
+    sample_rate: int | None = None
+    channels: int | None = None
+    album_artwork: ImageRef | None = None
+
+
+class DocumentFile(msgspec.Struct, frozen=True, tag="DOCUMENT", tag_field="kind"):
+    """A direct link to a document (PDF first). `format` is its short name: pdf, docx…"""
+
+    format: str | None = None
+    title: str | None = None
+    description: str | None = None
+    author: str | None = None
+    page_count: int | None = None
+    is_encrypted: bool | None = None
+    last_modified: datetime | None = None
+    language: str | None = None
+    estimated_reading_time_in_minutes: int | None = None
+
+
+class TextFile(msgspec.Struct, frozen=True, tag="TEXT", tag_field="kind"):
+    """A direct link to plain text."""
+
+    encoding: str | None = None
+    lines_count: int | None = None
+    words_count: int | None = None
+    estimated_reading_time_in_minutes: int | None = None
+
+
+# The typed object of a preview: one struct per link kind, told apart by its `kind` tag.
+Details = (
+    TiktokUser
+    | TiktokVideo
+    | YoutubeVideo
+    | YoutubeUser
+    | XPost
+    | XUser
+    | InstagramPost
+    | InstagramUser
+    | RedditPost
+    | RedditUser
+    | RedditSubreddit
+    | GithubRepository
+    | AmazonProduct
+    | EtsyProduct
+    | ImageFile
+    | VideoFile
+    | AudioFile
+    | DocumentFile
+    | TextFile
+)
+
+# The link kind each typed object belongs to.
+DETAILS_TYPES: Final[dict[type[Details], LinkType]] = {
+    TiktokUser: LinkType.TIKTOK_USER,
+    TiktokVideo: LinkType.TIKTOK_VIDEO,
+    YoutubeVideo: LinkType.YOUTUBE_VIDEO,
+    YoutubeUser: LinkType.YOUTUBE_USER,
+    XPost: LinkType.X_POST,
+    XUser: LinkType.X_USER,
+    InstagramPost: LinkType.INSTAGRAM_POST,
+    InstagramUser: LinkType.INSTAGRAM_USER,
+    RedditPost: LinkType.REDDIT_POST,
+    RedditUser: LinkType.REDDIT_USER,
+    RedditSubreddit: LinkType.REDDIT_SUBREDDIT,
+    GithubRepository: LinkType.GITHUB_REPOSITORY,
+    AmazonProduct: LinkType.AMAZON_PRODUCT,
+    EtsyProduct: LinkType.ETSY_PRODUCT,
+    ImageFile: LinkType.IMAGE,
+    VideoFile: LinkType.VIDEO,
+    AudioFile: LinkType.AUDIO,
+    DocumentFile: LinkType.DOCUMENT,
+    TextFile: LinkType.TEXT,
+}
 
 
 class Preview(msgspec.Struct, frozen=True, tag="preview", tag_field="kind"):

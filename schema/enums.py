@@ -30,5 +30,6 @@ strawberry.enum(
     name="PreviewErrorCode",
     description="Why a link has no preview. Peekalink's codes, plus LINK_TOO_LARGE (the "
     "page or file is over the size this service reads) and LINK_NOT_FOUND (the origin "
-    "answered 404).",
+    "answered 404), plus UPSTREAM_QUOTA_EXCEEDED, UPSTREAM_UNAVAILABLE and UPSTREAM_UNAUTHORIZED "
+    "when this service runs over Peekalink's API and that API cannot answer.",
 )

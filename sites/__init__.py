@@ -1,8 +1,8 @@
 """Site rules: one module per platform, each a small pure function from a page to a record.
 
 `RULES` lists them in the order they are tried; the first rule whose `matches(url)` holds and
-whose `extract(url, page)` returns something wins. A new platform is a new module with its
-`matches_*`/`read_*` pair and one `SiteRule` line here.
+whose `extract(url, page)` returns something wins. Each platform module lists its own
+rules in its `RULES`; a new platform is a new module and one line here.
 """
 
 from __future__ import annotations
@@ -11,8 +11,7 @@ import logging
 from typing import Final
 
 from extraction.page import ParsedPage
-from previews.record import LinkType
-from sites import tiktok
+from sites import amazon, etsy, github, instagram, reddit, tiktok, x, youtube
 from sites.base import SiteExtract, SiteRule
 
 __all__ = ["RULES", "SiteExtract", "SiteRule", "apply_site_rules"]
@@ -20,12 +19,14 @@ __all__ = ["RULES", "SiteExtract", "SiteRule", "apply_site_rules"]
 logger = logging.getLogger(__name__)
 
 RULES: Final[tuple[SiteRule, ...]] = (
-    SiteRule(
-        name="tiktok-profile",
-        link_type=LinkType.TIKTOK_USER,
-        matches=tiktok.matches_profile,
-        extract=tiktok.read_profile,
-    ),
+    *tiktok.RULES,
+    *youtube.RULES,
+    *x.RULES,
+    *instagram.RULES,
+    *reddit.RULES,
+    *github.RULES,
+    *amazon.RULES,
+    *etsy.RULES,
 )
 
 

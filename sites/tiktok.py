@@ -30,7 +30,7 @@ from extraction.jsonld import first_text, first_url, types_of
 from extraction.page import ParsedPage
 from extraction.urls import absolute_http_url
 from previews.record import ImageRef, LinkType, TiktokUser, Visibility
-from sites.base import SiteExtract
+from sites.base import SiteExtract, SiteRule
 
 PROFILE_URL: Final = "https://www.tiktok.com/@{}"
 PRIVATE_STATUS: Final = 10222
@@ -284,3 +284,13 @@ def _text(value: object) -> str | None:
     if isinstance(value, int) and not isinstance(value, bool):
         return str(value)
     return value if isinstance(value, str) and value else None
+
+
+RULES: Final[tuple[SiteRule, ...]] = (
+    SiteRule(
+        name="tiktok-profile",
+        link_type=LinkType.TIKTOK_USER,
+        matches=matches_profile,
+        extract=read_profile,
+    ),
+)

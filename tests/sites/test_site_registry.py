@@ -75,5 +75,6 @@ def test_tiktok_profile_through_the_registry() -> None:
     url = "https://www.tiktok.com/@u"
     extract = apply_site_rules(url, parse_page(html.encode(), url=url))
     assert extract is not None
+    assert isinstance(extract.details, TiktokUser)
     assert extract.details.username == "u"
     assert apply_site_rules(f"{url}/video/1", parse_page(html.encode(), url=url)) is None

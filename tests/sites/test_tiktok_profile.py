@@ -185,6 +185,7 @@ def test_bio_link(link: str, expected: str | None) -> None:
 def test_empty_bio_and_name() -> None:
     extract = read_profile(URL, universal_page(detail(khaby(signature="", nickname=""))))
     assert extract is not None
+    assert isinstance(extract.details, TiktokUser)
     assert (extract.details.bio, extract.details.name) == (None, None)
     assert (extract.title, extract.description) == ("@khaby.lame", None)
 

@@ -1,0 +1,9 @@
+"""reddit links (rules to come)."""
+
+from __future__ import annotations
+
+from typing import Final
+
+from sites.base import SiteRule
+
+RULES: Final[tuple[SiteRule, ...]] = ()
