@@ -25,12 +25,12 @@ from collections.abc import Mapping
 from typing import Any, Final
 from urllib.parse import urlsplit
 
-from extraction.jsondata import loads_lenient
 from extraction.jsonld import first_text, first_url, types_of
 from extraction.page import ParsedPage
 from extraction.urls import absolute_http_url
 from previews.record import ImageRef, LinkType, TiktokUser, Visibility
 from sites.base import SiteExtract, SiteRule
+from sites.values import first_count, interaction_counts, json_path, json_script, text_value
 
 PROFILE_URL: Final = "https://www.tiktok.com/@{}"
 PRIVATE_STATUS: Final = 10222
@@ -91,8 +91,8 @@ def read_profile(url: str, page: ParsedPage) -> SiteExtract | None:
 
 
 def _from_universal_data(page: ParsedPage) -> TiktokUser | None:
-    data = _json_script(page, "__UNIVERSAL_DATA_FOR_REHYDRATION__")
-    detail = _path(data, "__DEFAULT_SCOPE__", "webapp.user-detail")
+    data = json_script(page, "__UNIVERSAL_DATA_FOR_REHYDRATION__")
+    detail = json_path(data, "__DEFAULT_SCOPE__", "webapp.user-detail")
     if not isinstance(detail, dict):
         return None
     info = detail.get("userInfo")
@@ -102,7 +102,7 @@ def _from_universal_data(page: ParsedPage) -> TiktokUser | None:
 
 
 def _from_next_data(page: ParsedPage) -> TiktokUser | None:
-    props = _path(_json_script(page, "__NEXT_DATA__"), "props", "pageProps")
+    props = json_path(json_script(page, "__NEXT_DATA__"), "props", "pageProps")
     if not isinstance(props, dict):
         return None
     info = props.get("userInfo")
@@ -112,13 +112,13 @@ def _from_next_data(page: ParsedPage) -> TiktokUser | None:
 
 
 def _from_sigi_state(page: ParsedPage, handle: str | None) -> TiktokUser | None:
-    data = _json_script(page, "SIGI_STATE")
-    users = _path(data, "UserModule", "users")
+    data = json_script(page, "SIGI_STATE")
+    users = json_path(data, "UserModule", "users")
     if not isinstance(users, dict) or not users:
         return None
-    stats = _path(data, "UserModule", "stats")
+    stats = json_path(data, "UserModule", "stats")
     key = _pick_key(users, handle)
-    status = _path(data, "UserPage", "statusCode")
+    status = json_path(data, "UserPage", "statusCode")
     entry_stats = stats.get(key) if isinstance(stats, dict) else None
     return _user(users.get(key), None, entry_stats, status)
 
@@ -131,7 +131,7 @@ def _from_json_ld(page: ParsedPage, handle: str | None) -> TiktokUser | None:
         username = first_text(person, "alternateName", "identifier") or handle
         if not username:
             continue
-        counts = _interaction_counts(person.get("interactionStatistic"))
+        counts = interaction_counts(person.get("interactionStatistic"))
         return TiktokUser(
             username=username,
             profile_url=PROFILE_URL.format(username),
@@ -174,7 +174,7 @@ def _user(user: object, exact: object, rounded: object, status: object) -> Tikto
     exact_stats = exact if isinstance(exact, dict) else {}
     rounded_stats = rounded if isinstance(rounded, dict) else {}
     counts = {
-        field: _first_count(exact_stats, exact_keys) or _first_count(rounded_stats, rounded_keys)
+        field: first_count(exact_stats, exact_keys) or first_count(rounded_stats, rounded_keys)
         for field, (exact_keys, rounded_keys) in _COUNTS.items()
     }
     avatar_url = next(
@@ -187,9 +187,9 @@ def _user(user: object, exact: object, rounded: object, status: object) -> Tikto
         profile_url=PROFILE_URL.format(username),
         visibility=Visibility.PRIVATE if private else Visibility.PUBLIC,
         verified=user.get("verified") is True,
-        id=_text(user.get("id")),
-        name=_text(user.get("nickname")),
-        bio=_text(user.get("signature")),
+        id=text_value(user.get("id")),
+        name=text_value(user.get("nickname")),
+        bio=text_value(user.get("signature")),
         url=_bio_link(bio_link.get("link") if isinstance(bio_link, dict) else None),
         followers_count=counts["followers_count"],
         following_count=counts["following_count"],
@@ -197,40 +197,6 @@ def _user(user: object, exact: object, rounded: object, status: object) -> Tikto
         videos_count=counts["videos_count"],
         avatar=_avatar(avatar_url),
     )
-
-
-def _first_count(stats: Mapping[str, Any], keys: tuple[str, ...]) -> int | None:
-    return next((count for key in keys if (count := _count(stats.get(key))) is not None), None)
-
-
-def _count(value: object) -> int | None:
-    """A non-negative whole number from an int or a digit string ("2500000000")."""
-    if isinstance(value, bool):
-        return None
-    if isinstance(value, int):
-        return value if value >= 0 else None
-    if isinstance(value, float):
-        return int(value) if value.is_integer() and value >= 0 else None
-    if isinstance(value, str):
-        digits = value.strip()
-        if digits.isascii() and digits.isdigit() and len(digits) <= 20:
-            return int(digits)
-    return None
-
-
-def _interaction_counts(statistics: object) -> dict[str, int]:
-    """JSON-LD InteractionCounters by action name ("LikeAction": 3922256, …)."""
-    counts: dict[str, int] = {}
-    items = statistics if isinstance(statistics, list) else [statistics]
-    for item in items:
-        if not isinstance(item, dict):
-            continue
-        action = item.get("interactionType")
-        name = next(iter(types_of(action)), None) if isinstance(action, dict) else action
-        count = _count(item.get("userInteractionCount"))
-        if isinstance(name, str) and count is not None:
-            counts.setdefault(name.rsplit("/", 1)[-1], count)
-    return counts
 
 
 def _avatar(url: str | None) -> ImageRef | None:
@@ -257,19 +223,6 @@ def _bio_link(link: str | None) -> str | None:
     return url if host and "." in host else None
 
 
-def _json_script(page: ParsedPage, script_id: str) -> object:
-    raw = page.json_scripts.get(script_id)
-    return loads_lenient(raw) if raw else None
-
-
-def _path(value: object, *keys: str) -> object:
-    for key in keys:
-        if not isinstance(value, dict):
-            return None
-        value = value.get(key)
-    return value
-
-
 def _pick_key(users: Mapping[str, Any], handle: str | None) -> str:
     """The entry for the URL's handle (case-insensitive), else the first one."""
     if handle:
@@ -278,12 +231,6 @@ def _pick_key(users: Mapping[str, Any], handle: str | None) -> str:
             if handle.lower() in (key.lower(), str(unique_id).lower()):
                 return key
     return next(iter(users))
-
-
-def _text(value: object) -> str | None:
-    if isinstance(value, int) and not isinstance(value, bool):
-        return str(value)
-    return value if isinstance(value, str) and value else None
 
 
 RULES: Final[tuple[SiteRule, ...]] = (
