@@ -14,7 +14,8 @@ So instead of handing the page to Lexbor as it is, we tokenize it once with a re
 expression that follows the standard's tokenizer (tag and attribute syntax with its quoting
 rules, comments, bogus comments, raw-text elements) and keep only self-contained units:
 `<meta>`, `<link>` and `<base>` tags, the first `<html>` start tag (for `lang`), `<title>`
-elements and data `<script>` elements (JSON and JSON-LD) with their raw text. Everything
+elements and data `<script>` elements (JSON, JSON-LD, and inline scripts that assign a known
+state variable such as YouTube's `ytInitialData`) with their raw text. Everything
 else (every other tag, all text, comments, styles, SVG) is dropped. The document Lexbor then
 parses is flat: nothing nests, there are no formatting elements, no tag carries more than
 `MAX_ATTRIBUTES` attributes, and no attribute lists are merged. Its parse is linear.
@@ -39,6 +40,8 @@ from __future__ import annotations
 
 import re
 from typing import Final
+
+from extraction.jsondata import INLINE_STATE_NAMES
 
 # More attributes than this and a kept tag is dropped instead: Lexbor checks each attribute
 # against every earlier one, and a failed attempt re-reads at most this many attributes.
@@ -82,11 +85,19 @@ def _whole_element(name: str) -> str:
     )
 
 
-# Scripts worth keeping: JSON data (type application/json, application/ld+json) and the
-# ids platforms store state under even when the type says JavaScript.
-# The look-ahead reads at most 256 characters, so that a run of `<script ` without a ">"
-# cannot make every position scan to the end of the document.
-_DATA_SCRIPT = r"(?=[^>]{0,256}?(?i:json|SIGI_STATE|__NEXT_DATA__|__UNIVERSAL_DATA))"
+# Scripts worth keeping: JSON data (type application/json, application/ld+json), the ids
+# platforms store state under even when the type says JavaScript, and inline scripts that
+# open by assigning a known state variable (`<script nonce=…>var ytInitialData = {`; the
+# names are extraction/jsondata.py's INLINE_STATE_NAMES).
+# The look-ahead reads at most 256 characters of tag and 100 of script, so that a run of
+# `<script ` without a ">" cannot make every position scan to the end of the document.
+_INLINE_STATE = (
+    r">[\t\n\f\r ]{0,64}(?:var[\t\n\f\r ]{1,8}|window\.|window\[[\"'])"
+    rf"(?:{'|'.join(INLINE_STATE_NAMES)})[\"'\]\t\n\f\r =]"
+)
+_DATA_SCRIPT = (
+    rf"(?=[^>]{{0,256}}?(?:(?i:json|SIGI_STATE|__NEXT_DATA__|__UNIVERSAL_DATA)|{_INLINE_STATE}))"
+)
 _KEPT_NAMES = ("meta", "link", "base", "html", "title", "script")
 _KEPT_START = rf"(?:(?i:{'|'.join(_KEPT_NAMES[:-1])}){_END}|(?i:script){_END}{_DATA_SCRIPT})"
 # Elements dropped with everything inside them: their content is not markup to the parser

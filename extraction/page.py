@@ -22,7 +22,7 @@ from selectolax.lexbor import LexborHTMLParser, LexborNode
 
 from extraction.charset import decode_html
 from extraction.flatten import head_markup
-from extraction.jsondata import MAX_JSON_CHARS
+from extraction.jsondata import MAX_JSON_CHARS, inline_state
 from extraction.jsonld import first_text, read_json_ld, subjects
 from extraction.oembed import OEmbed
 from extraction.summary import summarize_paragraphs
@@ -71,7 +71,8 @@ class ParsedPage:
     links: tuple[LinkTag, ...] = ()
     # Parsed JSON-LD objects, `@graph` members flattened in.
     json_ld: tuple[Any, ...] = ()
-    # Raw text of `<script type="application/json">` elements by their id.
+    # Raw text of `<script type="application/json">` elements by their id, and the object
+    # text of inline state assignments (`var ytInitialData = {…}`) by variable name.
     json_scripts: Mapping[str, str] = field(default_factory=dict)
     lang: str | None = None
     # The `<base href>`, when the page has one; URLs in the page resolve against it.
@@ -221,6 +222,17 @@ class _Reader:
             text = node.text(deep=True) or ""
             if len(text) <= MAX_JSON_CHARS:
                 self.json_scripts[script_id] = text
+        elif not kind or "javascript" in kind or "ecmascript" in kind:
+            self._inline_state(node.text(deep=True) or "")
+
+    def _inline_state(self, text: str) -> None:
+        """An inline script's state assignment, kept under its variable name like a data
+        script under its id; only the first of each name counts."""
+        state = inline_state(text) if len(text) <= MAX_JSON_CHARS else None
+        if state is None or len(self.json_scripts) >= MAX_JSON_SCRIPTS:
+            return
+        name, body = state
+        self.json_scripts.setdefault(name, body)
 
 
 def _lang(tree: LexborHTMLParser) -> str | None:

@@ -33,3 +33,18 @@ strawberry.enum(
     "answered 404), plus UPSTREAM_QUOTA_EXCEEDED, UPSTREAM_UNAVAILABLE and UPSTREAM_UNAUTHORIZED "
     "when this service runs over Peekalink's API and that API cannot answer.",
 )
+
+MediaKind = record.MediaKind
+RedditPostKind = record.RedditPostKind
+
+strawberry.enum(
+    MediaKind,
+    name="MediaKind",
+    description="What one item of a post's or product's media is: a photo, a video or audio.",
+)
+
+strawberry.enum(
+    RedditPostKind,
+    name="RedditPostKind",
+    description="What a Reddit post carries: an image, a video, text only, or a link elsewhere.",
+)

@@ -1,20 +1,109 @@
-"""The one place where canonical records become GraphQL objects."""
+"""The one place where canonical records become GraphQL objects.
+
+The typed objects mirror their records field for field, so one converter serves every link
+kind: a table says which graph class each record struct becomes, and each field's conversion is
+chosen once, at import, from the record field's declared type (an ImageRef becomes a
+ResponsiveImage, a nested struct its graph class, a tuple a list). Counts and ids need no work
+at run time: `Count` and `strawberry.ID` are NewTypes of int and str, told apart only in the
+schema. A record field with no graph field, or the reverse, fails the import rather than
+silently dropping data.
+"""
 
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Callable
 from datetime import datetime
-from typing import TypedDict
+from typing import Any, Final, TypeAlias, TypedDict
 
+import msgspec
+import msgspec.inspect as mi
 import strawberry
+from strawberry.types.base import get_object_definition
 
 from previews import record
 from schema.errors import PreviewError
 from schema.images import Icon, Image, ResponsiveImage
-from schema.previews import PagePreview, TiktokUser, TiktokUserPreview
+from schema.link_types import files, github, instagram, reddit, shared, shops, tiktok, x, youtube
+from schema.previews import (
+    AmazonProductPreview,
+    AudioPreview,
+    DocumentPreview,
+    EtsyProductPreview,
+    GithubRepositoryPreview,
+    ImagePreview,
+    InstagramPostPreview,
+    InstagramUserPreview,
+    PagePreview,
+    RedditPostPreview,
+    RedditSubredditPreview,
+    RedditUserPreview,
+    TextPreview,
+    TiktokUserPreview,
+    TiktokVideoPreview,
+    UnknownPreview,
+    VideoPreview,
+    XPostPreview,
+    XUserPreview,
+    YoutubeUserPreview,
+    YoutubeVideoPreview,
+)
+from schema.results import PreviewResult
 from schema.scalars import Count
 
-GraphResult = TiktokUserPreview | PagePreview | PreviewError
+GraphResult: TypeAlias = PreviewResult
+
+# A conversion of one record value into its graph value.
+Convert: TypeAlias = Callable[[Any], Any]
+
+# The graph class each record struct becomes, wherever it appears (typed object or nested).
+GRAPH_OBJECTS: Final[dict[type[msgspec.Struct], Callable[..., object]]] = {
+    record.TiktokUser: tiktok.TiktokUser,
+    record.TiktokVideo: tiktok.TiktokVideo,
+    record.YoutubeVideo: youtube.YoutubeVideo,
+    record.YoutubeUser: youtube.YoutubeUser,
+    record.XPost: x.XPost,
+    record.XUser: x.XUser,
+    record.InstagramPost: instagram.InstagramPost,
+    record.InstagramUser: instagram.InstagramUser,
+    record.RedditPost: reddit.RedditPost,
+    record.RedditUser: reddit.RedditUser,
+    record.RedditSubreddit: reddit.RedditSubreddit,
+    record.GithubRepository: github.GithubRepository,
+    record.GithubLanguage: github.GithubLanguage,
+    record.AmazonProduct: shops.AmazonProduct,
+    record.EtsyProduct: shops.EtsyProduct,
+    record.ImageFile: files.ImageFile,
+    record.VideoFile: files.VideoFile,
+    record.AudioFile: files.AudioFile,
+    record.DocumentFile: files.DocumentFile,
+    record.TextFile: files.TextFile,
+    record.MediaItem: shared.MediaItem,
+    record.Account: shared.Account,
+}
+
+# The preview each link kind's typed object answers as, and the field (Peekalink's key) it sits in.
+PREVIEWS: Final[dict[type[record.Details], tuple[Callable[..., GraphResult], str]]] = {
+    record.TiktokUser: (TiktokUserPreview, "tiktok_user"),
+    record.TiktokVideo: (TiktokVideoPreview, "tiktok_video"),
+    record.YoutubeVideo: (YoutubeVideoPreview, "youtube_video"),
+    record.YoutubeUser: (YoutubeUserPreview, "youtube_user"),
+    record.XPost: (XPostPreview, "x_post"),
+    record.XUser: (XUserPreview, "x_user"),
+    record.InstagramPost: (InstagramPostPreview, "instagram_post"),
+    record.InstagramUser: (InstagramUserPreview, "instagram_user"),
+    record.RedditPost: (RedditPostPreview, "reddit_post"),
+    record.RedditUser: (RedditUserPreview, "reddit_user"),
+    record.RedditSubreddit: (RedditSubredditPreview, "reddit_subreddit"),
+    record.GithubRepository: (GithubRepositoryPreview, "github_repository"),
+    record.AmazonProduct: (AmazonProductPreview, "amazon_product"),
+    record.EtsyProduct: (EtsyProductPreview, "etsy_product"),
+    record.ImageFile: (ImagePreview, "image_file"),
+    record.VideoFile: (VideoPreview, "video"),
+    record.AudioFile: (AudioPreview, "audio"),
+    record.DocumentFile: (DocumentPreview, "document"),
+    record.TextFile: (TextPreview, "text"),
+}
 
 
 class _Common(TypedDict):
@@ -93,22 +182,82 @@ def _icon(icon: record.Icon | None) -> Icon | None:
     )
 
 
-def _tiktok_user(user: record.TiktokUser) -> TiktokUser:
-    return TiktokUser(
-        id=None if user.id is None else strawberry.ID(user.id),
-        username=user.username,
-        name=user.name,
-        bio=user.bio,
-        url=user.url,
-        profile_url=user.profile_url,
-        followers_count=_count(user.followers_count),
-        following_count=_count(user.following_count),
-        likes_count=_count(user.likes_count),
-        videos_count=_count(user.videos_count),
-        visibility=user.visibility,
-        verified=user.verified,
-        avatar=responsive_image(user.avatar),
+# Record value types the graph takes as they are (ints may be Count, strs ID: NewTypes).
+_AS_IS = (
+    mi.StrType,
+    mi.IntType,
+    mi.FloatType,
+    mi.BoolType,
+    mi.DateTimeType,
+    mi.DecimalType,
+    mi.EnumType,
+)
+
+_struct_converters: dict[type[msgspec.Struct], Convert] = {}
+
+
+def _value_converter(value_type: mi.Type) -> Convert | None:
+    """How a record value of this type becomes its graph value; None when it is used as is."""
+    if isinstance(value_type, mi.UnionType):
+        present = [t for t in value_type.types if not isinstance(t, mi.NoneType)]
+        if len(present) != 1:
+            raise TypeError(f"no GraphQL conversion for the union {value_type}")
+        convert = _value_converter(present[0])
+        if convert is None:
+            return None
+        return lambda value: None if value is None else convert(value)
+    if isinstance(value_type, mi.StructType):
+        if value_type.cls is record.ImageRef:
+            return responsive_image
+        return _struct_converter(value_type.cls)
+    if isinstance(value_type, mi.VarTupleType | mi.ListType):
+        item = _value_converter(value_type.item_type)
+        if item is None:
+            return list
+        return lambda values: [item(value) for value in values]
+    if isinstance(value_type, _AS_IS):
+        return None
+    raise TypeError(f"no GraphQL conversion for {value_type}")
+
+
+def _struct_converter(struct: type[msgspec.Struct]) -> Convert:
+    """The conversion of one record struct into its graph class, planned once per struct."""
+    known = _struct_converters.get(struct)
+    if known is not None:
+        return known
+    graph = GRAPH_OBJECTS[struct]
+    info = mi.type_info(struct)
+    if not isinstance(info, mi.StructType):
+        raise TypeError(f"{struct.__name__} is not a msgspec struct")
+    record_fields = {field.name for field in info.fields}
+    graph_fields = {field.python_name for field in get_object_definition(graph, strict=True).fields}
+    if record_fields != graph_fields:
+        only_record = sorted(record_fields - graph_fields)
+        only_graph = sorted(graph_fields - record_fields)
+        raise TypeError(
+            f"{struct.__name__} and its graph type differ: record only {only_record}, "
+            f"graph only {only_graph}"
+        )
+    converted = tuple(
+        (field.name, convert)
+        for field in info.fields
+        if (convert := _value_converter(field.type)) is not None
     )
+
+    def to_graph_object(value: msgspec.Struct) -> object:
+        values = msgspec.structs.asdict(value)
+        for name, convert_field in converted:
+            values[name] = convert_field(values[name])
+        return graph(**values)
+
+    _struct_converters[struct] = to_graph_object
+    return to_graph_object
+
+
+# Each link kind's preview class, field name and converter, planned at import.
+_DETAILS: Final[dict[type[record.Details], tuple[Callable[..., GraphResult], str, Convert]]] = {
+    kind: (preview, key, _struct_converter(kind)) for kind, (preview, key) in PREVIEWS.items()
+}
 
 
 def to_graph(outcome: record.Outcome, request_id: str | None = None) -> GraphResult:
@@ -134,6 +283,9 @@ def to_graph(outcome: record.Outcome, request_id: str | None = None) -> GraphRes
         request_id=request_id,
     )
     details = outcome.details
-    if isinstance(details, record.TiktokUser):
-        return TiktokUserPreview(tiktok_user=_tiktok_user(details), **common)
-    return PagePreview(**common)
+    if details is None:
+        if outcome.type is record.LinkType.UNKNOWN:
+            return UnknownPreview(**common)
+        return PagePreview(**common)
+    preview, key, convert = _DETAILS[type(details)]
+    return preview(**common, **{key: convert(details)})

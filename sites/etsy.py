@@ -1,9 +1,85 @@
-"""etsy links (rules to come)."""
+"""Etsy listings (`etsy.com/listing/<id>/…`, with or without a locale like `/in-en`).
+
+Etsy pages carry a JSON-LD Product (name, description, the shop as `brand`, an Offer or
+AggregateOffer, `aggregateRating`) and product meta (`product:price:amount`), read through
+`sites.products`. The seller is the shop named by `etsymarketplace:shop` (its URL; the
+username is the last path segment). A page with neither a Product nor a price is not a
+listing (a removed listing's search page): None.
+"""
 
 from __future__ import annotations
 
+import re
 from typing import Final
 
-from sites.base import SiteRule
+from extraction.page import ParsedPage
+from previews.record import Account, EtsyProduct, LinkType
+from sites.base import SiteExtract, SiteRule
+from sites.products import read_product
+from sites.values import url_host_path
 
-RULES: Final[tuple[SiteRule, ...]] = ()
+HOSTS: Final = frozenset({"etsy.com", "www.etsy.com"})
+_LISTING_PATH: Final = re.compile(
+    r"(?:/[a-z]{2}(?:-[a-z]{2,4})?)?/listing/(?P<id>\d{1,15})(?:/.*)?", re.DOTALL
+)
+_SHOP_PATH: Final = re.compile(r"(?:/[a-z]{2}(?:-[a-z]{2,4})?)?/shop/(?P<shop>[A-Za-z0-9]{1,40})/?")
+
+
+def listing_id(url: str) -> str | None:
+    parts = url_host_path(url)
+    if parts is None or parts[0] not in HOSTS:
+        return None
+    match = _LISTING_PATH.fullmatch(parts[1])
+    return match.group("id") if match else None
+
+
+def matches_listing(url: str) -> bool:
+    return listing_id(url) is not None
+
+
+def read(url: str, page: ParsedPage) -> SiteExtract | None:
+    listing = listing_id(url)
+    if listing is None:
+        return None
+    fields = read_product(page)
+    if not fields.from_json_ld and fields.price is None:
+        return None
+    product = EtsyProduct(
+        product_id=listing,
+        title=fields.title,
+        description=fields.description,
+        brand=fields.brand,
+        price=fields.price,
+        currency=fields.currency,
+        availability=fields.availability,
+        rating=fields.rating,
+        review_count=fields.review_count,
+        seller=_shop(page),
+        media=fields.media,
+    )
+    image = product.media[0].image if product.media else None
+    return SiteExtract(
+        link_type=LinkType.ETSY_PRODUCT,
+        details=product,
+        title=product.title,
+        image=image,
+    )
+
+
+def _shop(page: ParsedPage) -> Account | None:
+    shop_url = page.resolve(page.first("etsymarketplace:shop"))
+    parts = url_host_path(shop_url) if shop_url else None
+    match = _SHOP_PATH.fullmatch(parts[1]) if parts and parts[0] in HOSTS else None
+    if match is None:
+        return None
+    return Account(username=match.group("shop"), url=shop_url)
+
+
+RULES: Final[tuple[SiteRule, ...]] = (
+    SiteRule(
+        name="etsy-listing",
+        link_type=LinkType.ETSY_PRODUCT,
+        matches=matches_listing,
+        extract=read,
+    ),
+)

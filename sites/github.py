@@ -1,9 +1,144 @@
-"""github links (rules to come)."""
+"""GitHub repositories: `github.com/<owner>/<repo>` and its `/tree/<ref>/<path>` views.
+
+GitHub serves no JSON-LD and keeps its React state in id-less scripts, so the rule reads the
+meta GitHub writes for its own analytics, which names the repository exactly:
+`octolytics-dimension-repository_nwo` ("owner/name", after any rename or redirect, which is
+why it wins over the URL), `octolytics-dimension-user_login`, and `go-import` on older
+pages. A `SoftwareSourceCode` JSON-LD object is read first when a page has one. The
+description is og:title after "owner/name: " (fully decoded; og:description is escaped twice)
+or the `description` meta before " - owner/name". og:image is the owner's avatar when it is
+served from avatars.githubusercontent.com (older pages), else a generated social card.
+
+Stars, forks, watchers, languages and topics are only in body markup, which ParsedPage does
+not keep: they stay None.
+"""
 
 from __future__ import annotations
 
+import re
 from typing import Final
 
-from sites.base import SiteRule
+from extraction.jsonld import first_text, first_url, types_of
+from extraction.page import ParsedPage
+from previews.record import Account, GithubRepository, LinkType
+from sites.base import SiteExtract, SiteRule
+from sites.values import as_list, page_image, url_host_path
 
-RULES: Final[tuple[SiteRule, ...]] = ()
+HOSTS: Final = frozenset({"github.com", "www.github.com"})
+RESERVED: Final = frozenset(
+    {
+        "about", "account", "apps", "collections", "codespaces", "contact", "customer-stories",
+        "dashboard", "enterprise", "events", "explore", "features", "issues", "join", "login",
+        "logout", "marketplace", "new", "notifications", "organizations", "orgs", "pricing",
+        "pulls", "readme", "search", "security", "sessions", "settings", "site", "sponsors",
+        "team", "topics", "trending", "users", "copilot", "resources", "solutions", "signup",
+    }
+)  # fmt: skip
+_OWNER: Final = r"[A-Za-z0-9](?:[A-Za-z0-9-]{0,38})"
+_REPO: Final = r"[A-Za-z0-9._-]{1,100}"
+_REPO_PATH: Final = re.compile(rf"/(?P<owner>{_OWNER})/(?P<repo>{_REPO})(?:/tree/.+)?/?")
+_NWO: Final = re.compile(rf"{_OWNER}/{_REPO}")
+_AVATAR_HOST: Final = re.compile(r"https://avatars\d*\.githubusercontent\.com/")
+
+
+def repository_path(url: str) -> tuple[str, str] | None:
+    """The owner and repository named by a GitHub repository URL, or None."""
+    parts = url_host_path(url)
+    if parts is None or parts[0] not in HOSTS:
+        return None
+    match = _REPO_PATH.fullmatch(parts[1])
+    if match is None:
+        return None
+    owner, repo = match.group("owner"), match.group("repo")
+    if owner.lower() in RESERVED or repo in (".", ".."):
+        return None
+    return owner, repo
+
+
+def matches_repository(url: str) -> bool:
+    return repository_path(url) is not None
+
+
+def read_repository(url: str, page: ParsedPage) -> SiteExtract | None:
+    path = repository_path(url)
+    if path is None:
+        return None
+    repository = _from_json_ld(page) or _from_meta(page, path)
+    if repository is None:
+        return None
+    return SiteExtract(
+        link_type=LinkType.GITHUB_REPOSITORY,
+        details=repository,
+        title=repository.name,
+        description=repository.description,
+    )
+
+
+def _from_json_ld(page: ParsedPage) -> GithubRepository | None:
+    for obj in page.json_ld:
+        if "SoftwareSourceCode" not in types_of(obj):
+            continue
+        nwo = _nwo_of(first_url(obj, "codeRepository"))
+        if nwo is None:
+            continue
+        owner_login = nwo.split("/", 1)[0]
+        license_value = first_url(obj, "license") or first_text(obj, "license")
+        return GithubRepository(
+            name=nwo,
+            owner=Account(username=owner_login, url=f"https://github.com/{owner_login}"),
+            description=first_text(obj, "description"),
+            license=license_value,
+            topics=tuple(k for k in as_list(obj.get("keywords")) if isinstance(k, str) and k),
+        )
+    return None
+
+
+def _from_meta(page: ParsedPage, path: tuple[str, str]) -> GithubRepository | None:
+    nwo = page.first("octolytics-dimension-repository_nwo")
+    if nwo is None or not _NWO.fullmatch(nwo):
+        nwo = _nwo_from_go_import(page.first("go-import"))
+    if nwo is None:
+        return None
+    owner_login = page.first("octolytics-dimension-user_login") or nwo.split("/", 1)[0]
+    image = page_image(page, page.first("og:image"))
+    avatar = image if image is not None and _AVATAR_HOST.match(image.source_url) else None
+    return GithubRepository(
+        name=nwo,
+        owner=Account(username=owner_login, url=f"https://github.com/{owner_login}", avatar=avatar),
+        description=_description(page, nwo),
+    )
+
+
+def _description(page: ParsedPage, nwo: str) -> str | None:
+    og_title = (page.first("og:title", "twitter:title") or "").strip()
+    if og_title.startswith(f"{nwo}: "):
+        return og_title[len(nwo) + 2 :].strip() or None
+    description = page.first("description", "og:description") or ""
+    cut = description.find(f" - {nwo}")
+    if cut > 0:
+        return description[:cut].strip() or None
+    return None
+
+
+def _nwo_from_go_import(value: str | None) -> str | None:
+    """`go-import` reads "github.com/owner/name git https://github.com/owner/name.git"."""
+    prefix = (value or "").split(" ", 1)[0]
+    if not prefix.startswith("github.com/"):
+        return None
+    nwo = prefix.removeprefix("github.com/")
+    return nwo if _NWO.fullmatch(nwo) else None
+
+
+def _nwo_of(url: str | None) -> str | None:
+    path = repository_path(url) if url else None
+    return f"{path[0]}/{path[1].removesuffix('.git')}" if path else None
+
+
+RULES: Final[tuple[SiteRule, ...]] = (
+    SiteRule(
+        name="github-repository",
+        link_type=LinkType.GITHUB_REPOSITORY,
+        matches=matches_repository,
+        extract=read_repository,
+    ),
+)

@@ -1,4 +1,5 @@
-"""TikTok profiles (`https://www.tiktok.com/@handle`) as TIKTOK_USER previews.
+"""TikTok profiles (`https://www.tiktok.com/@handle`) as TIKTOK_USER previews; the video
+rule lives in sites/tiktok_video.py, the user shape both read in sites/tiktok_data.py.
 
 Where TikTok keeps a profile (ARCHITECTURE.md), read in this order, most exact first:
 
@@ -27,28 +28,14 @@ from urllib.parse import urlsplit
 
 from extraction.jsonld import first_text, first_url, types_of
 from extraction.page import ParsedPage
-from extraction.urls import absolute_http_url
-from previews.record import ImageRef, LinkType, TiktokUser, Visibility
+from previews.record import LinkType, TiktokUser, Visibility
 from sites.base import SiteExtract, SiteRule
-from sites.values import first_count, interaction_counts, json_path, json_script, text_value
+from sites.tiktok_data import HOSTS, PROFILE_URL, bio_link_url, tiktok_image, tiktok_user
+from sites.tiktok_video import RULE as VIDEO_RULE
+from sites.values import interaction_counts, json_path, json_script
 
-PROFILE_URL: Final = "https://www.tiktok.com/@{}"
-PRIVATE_STATUS: Final = 10222
-_HOSTS: Final = frozenset({"tiktok.com", "www.tiktok.com", "m.tiktok.com"})
 _PROFILE_PATH: Final = re.compile(r"/@([A-Za-z0-9_.]{1,64})/?")
-# Sizes TikTok writes into image URLs: "~tplv-tiktokx-cropcenter:720:720", "~c5_720x720".
-_URL_SIZE: Final = re.compile(r"~(?:tplv-[\w-]+:(\d{1,5}):(\d{1,5})|c5_(\d{1,5})x(\d{1,5}))")
 _OG_TITLE: Final = re.compile(r"(?P<name>.*?) \(@(?P<handle>[A-Za-z0-9_.]{1,64})\) \| TikTok")
-_SCHEME: Final = re.compile(r"[A-Za-z][A-Za-z0-9+.-]*://")
-_AVATAR_KEYS: Final = ("avatarLarger", "avatarMedium", "avatarThumb")
-# Each count, under the names the exact and the rounded stats use; the first number found
-# wins. In the legacy `stats`, `heart` held likes past 2^31 where `heartCount` overflowed.
-_COUNTS: Final = {
-    "followers_count": (("followerCount",), ("followerCount",)),
-    "following_count": (("followingCount",), ("followingCount",)),
-    "likes_count": (("heartCount", "heart"), ("heart", "heartCount")),
-    "videos_count": (("videoCount",), ("videoCount",)),
-}
 
 
 def profile_handle(url: str) -> str | None:
@@ -58,7 +45,7 @@ def profile_handle(url: str) -> str | None:
     except ValueError:
         return None
     host = (parts.hostname or "").rstrip(".")
-    if parts.scheme.lower() not in ("http", "https") or host not in _HOSTS:
+    if parts.scheme.lower() not in ("http", "https") or host not in HOSTS:
         return None
     match = _PROFILE_PATH.fullmatch(parts.path)
     return match.group(1) if match else None
@@ -98,7 +85,9 @@ def _from_universal_data(page: ParsedPage) -> TiktokUser | None:
     info = detail.get("userInfo")
     if not isinstance(info, dict):
         return None
-    return _user(info.get("user"), info.get("statsV2"), info.get("stats"), detail.get("statusCode"))
+    return tiktok_user(
+        info.get("user"), info.get("statsV2"), info.get("stats"), detail.get("statusCode")
+    )
 
 
 def _from_next_data(page: ParsedPage) -> TiktokUser | None:
@@ -108,7 +97,9 @@ def _from_next_data(page: ParsedPage) -> TiktokUser | None:
     info = props.get("userInfo")
     if not isinstance(info, dict):
         return None
-    return _user(info.get("user"), info.get("statsV2"), info.get("stats"), props.get("statusCode"))
+    return tiktok_user(
+        info.get("user"), info.get("statsV2"), info.get("stats"), props.get("statusCode")
+    )
 
 
 def _from_sigi_state(page: ParsedPage, handle: str | None) -> TiktokUser | None:
@@ -120,7 +111,7 @@ def _from_sigi_state(page: ParsedPage, handle: str | None) -> TiktokUser | None:
     key = _pick_key(users, handle)
     status = json_path(data, "UserPage", "statusCode")
     entry_stats = stats.get(key) if isinstance(stats, dict) else None
-    return _user(users.get(key), None, entry_stats, status)
+    return tiktok_user(users.get(key), None, entry_stats, status)
 
 
 def _from_json_ld(page: ParsedPage, handle: str | None) -> TiktokUser | None:
@@ -139,10 +130,10 @@ def _from_json_ld(page: ParsedPage, handle: str | None) -> TiktokUser | None:
             verified=person.get("disambiguatingDescription") == "verified",
             name=first_text(person, "name"),
             bio=first_text(person, "description"),
-            url=_bio_link(first_url(person, "sameAs")),
+            url=bio_link_url(first_url(person, "sameAs")),
             followers_count=counts.get("FollowAction"),
             likes_count=counts.get("LikeAction"),
-            avatar=_avatar(first_url(person, "image")),
+            avatar=tiktok_image(first_url(person, "image")),
         )
     return None
 
@@ -158,69 +149,8 @@ def _from_open_graph(page: ParsedPage, handle: str | None) -> TiktokUser | None:
         visibility=Visibility.PUBLIC,
         verified=False,
         name=match.group("name").strip() or None,
-        avatar=_avatar(page.resolve(page.first("og:image"))),
+        avatar=tiktok_image(page.resolve(page.first("og:image"))),
     )
-
-
-def _user(user: object, exact: object, rounded: object, status: object) -> TiktokUser | None:
-    """A TiktokUser from TikTok's `user` object and its stats, or None without a handle."""
-    if not isinstance(user, dict):
-        return None
-    username = user.get("uniqueId")
-    if not isinstance(username, str) or not username.strip():
-        return None
-    username = username.strip()
-    private = user.get("privateAccount") is True or status == PRIVATE_STATUS
-    exact_stats = exact if isinstance(exact, dict) else {}
-    rounded_stats = rounded if isinstance(rounded, dict) else {}
-    counts = {
-        field: first_count(exact_stats, exact_keys) or first_count(rounded_stats, rounded_keys)
-        for field, (exact_keys, rounded_keys) in _COUNTS.items()
-    }
-    avatar_url = next(
-        (value for key in _AVATAR_KEYS if isinstance(value := user.get(key), str) and value),
-        None,
-    )
-    bio_link = user.get("bioLink")
-    return TiktokUser(
-        username=username,
-        profile_url=PROFILE_URL.format(username),
-        visibility=Visibility.PRIVATE if private else Visibility.PUBLIC,
-        verified=user.get("verified") is True,
-        id=text_value(user.get("id")),
-        name=text_value(user.get("nickname")),
-        bio=text_value(user.get("signature")),
-        url=_bio_link(bio_link.get("link") if isinstance(bio_link, dict) else None),
-        followers_count=counts["followers_count"],
-        following_count=counts["following_count"],
-        likes_count=counts["likes_count"],
-        videos_count=counts["videos_count"],
-        avatar=_avatar(avatar_url),
-    )
-
-
-def _avatar(url: str | None) -> ImageRef | None:
-    """The avatar with the size TikTok writes into its URL, when it does."""
-    source = absolute_http_url(url, "https://www.tiktok.com/") if url else None
-    if source is None:
-        return None
-    match = _URL_SIZE.search(source)
-    if match is None:
-        return ImageRef(source_url=source)
-    width, height = (int(group) for group in match.groups() if group is not None)
-    return ImageRef(source_url=source, width=width or None, height=height or None)
-
-
-def _bio_link(link: str | None) -> str | None:
-    """The bio link as an absolute URL: TikTok stores "twitch.tv/x" without a scheme."""
-    if not link or not link.strip():
-        return None
-    link = link.strip()
-    if not _SCHEME.match(link):
-        link = "https://" + link.lstrip("/")
-    url = absolute_http_url(link, "https://invalid.invalid/")
-    host = urlsplit(url).hostname if url else None
-    return url if host and "." in host else None
 
 
 def _pick_key(users: Mapping[str, Any], handle: str | None) -> str:
@@ -233,7 +163,10 @@ def _pick_key(users: Mapping[str, Any], handle: str | None) -> str:
     return next(iter(users))
 
 
+# The video rule first: its URLs are a profile URL plus a path, and its pages carry the
+# author, which the profile rule (whose pattern takes no path) must not read as a profile.
 RULES: Final[tuple[SiteRule, ...]] = (
+    VIDEO_RULE,
     SiteRule(
         name="tiktok-profile",
         link_type=LinkType.TIKTOK_USER,

@@ -155,6 +155,11 @@ def test_megabyte_title_element_is_cut() -> None:
         "<script " * 200_000 + "json",
         ("<meta" + " a" * 40 + ">") * 20_000,
         "<title>x" + "</title " * 200_000,
+        "<script>var ytInitialData = {" + '"k": "</scrip", ' * 300_000,
+        '<script nonce="n">var ytInitialData = {"a": ' * 100_000,
+        "<script>var ytInitialPlayerResponse = " + "[" * 1_000_000 + "</script>",
+        ("<script>window['ytInitialData'] = {\"a\": 1};</script>") * 50_000,
+        "<script>" + " " * 64 + "var " * 500_000,
     ],
     ids=[
         "comments",
@@ -172,6 +177,11 @@ def test_megabyte_title_element_is_cut() -> None:
         "script-starts-without-end",
         "metas-with-too-many-attributes",
         "title-end-tags",
+        "inline-state-unterminated",
+        "inline-state-many-unterminated",
+        "inline-state-deep-nesting",
+        "inline-state-many-closed",
+        "inline-state-prefix-run",
     ],
 )
 def test_pathological_shapes_stay_bounded(body: str) -> None:

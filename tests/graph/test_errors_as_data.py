@@ -30,7 +30,7 @@ def test_bad_links_fail_alone(graph: GraphClient, origin: CorpusOrigin) -> None:
     results = graph.query(QUERY, urls=urls)["previews"]
     assert [r["__typename"] for r in results] == [
         "PreviewError",
-        "PagePreview",
+        "GithubRepositoryPreview",
         "PreviewError",
         "PreviewError",
         "PreviewError",

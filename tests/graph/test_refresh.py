@@ -27,7 +27,7 @@ def test_refresh_refetches_and_the_cache_serves_the_new_preview(
     assert origin.count(URL) == 2
     assert refreshed["title"] == first["title"]
     assert refreshed["updatedAt"] > first["updatedAt"]
-    assert refreshed.pop("__typename") == "PagePreview"
+    assert refreshed.pop("__typename") == "GithubRepositoryPreview"
     assert graph.query(READ)["preview"] == refreshed
     assert origin.count(URL) == 2
 

@@ -86,3 +86,21 @@ def test_enums_carry_peekalink_values() -> None:
     assert {"LINK_INVALID_URL", "LINK_BLOCKED", "LINK_TOO_LARGE", "LINK_NOT_FOUND"} <= set(
         codes.values
     )
+
+
+def test_every_link_type_has_its_own_preview_type() -> None:
+    # TIKTOK_USER answers as TiktokUserPreview, IMAGE as ImagePreview, UNKNOWN as UnknownPreview.
+    link_type = schema._schema.type_map["LinkType"]
+    interface = schema._schema.type_map["LinkPreview"]
+    assert isinstance(link_type, GraphQLEnumType)
+    assert isinstance(interface, GraphQLInterfaceType)
+    expected = {
+        "".join(word.capitalize() for word in value.split("_")) + "Preview"
+        for value in link_type.values
+    }
+    assert expected == {t.name for t in schema._schema.get_possible_types(interface)}
+    common = set(interface.fields)
+    for preview in schema._schema.get_possible_types(interface):
+        extra = set(preview.fields) - common
+        # Each carries its typed object under one key; PAGE and UNKNOWN carry none.
+        assert len(extra) == (0 if preview.name in {"PagePreview", "UnknownPreview"} else 1)

@@ -28,8 +28,23 @@ def rule(name: str, result: SiteExtract | None, matches: bool = True) -> SiteRul
     )
 
 
-def test_registered_rules() -> None:
-    assert [(r.name, r.link_type) for r in RULES] == [("tiktok-profile", LinkType.TIKTOK_USER)]
+# Kinds told apart by content type, not by a site rule.
+FILE_KINDS = {
+    LinkType.PAGE,
+    LinkType.IMAGE,
+    LinkType.VIDEO,
+    LinkType.AUDIO,
+    LinkType.DOCUMENT,
+    LinkType.TEXT,
+    LinkType.UNKNOWN,
+}
+
+
+def test_every_platform_kind_has_a_rule() -> None:
+    names = [r.name for r in RULES]
+    assert len(names) == len(set(names)), "rule names are unique (they name rules in logs)"
+    covered = {r.link_type for r in RULES}
+    assert covered == set(LinkType) - FILE_KINDS
 
 
 def test_first_matching_rule_with_a_result_wins() -> None:

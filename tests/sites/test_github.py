@@ -1,0 +1,199 @@
+"""The GitHub repository rule on real saved GitHub pages and on small pages."""
+
+from __future__ import annotations
+
+import json
+import re
+from html.parser import HTMLParser
+from typing import Any
+
+import pytest
+
+from extraction.page import ParsedPage, parse_page
+from previews.record import GithubRepository, LinkType
+from sites.github import matches_repository, read_repository, repository_path
+from tests.support.origin import CORPUS_DIR
+
+
+class _Head(HTMLParser):
+    """The page's own meta, title and JSON-LD, read with the stdlib to check the rule."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.meta: dict[str, str] = {}
+        self.json_ld: list[Any] = []
+        self.title = ""
+        self._in: str | None = None
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        found = dict(attrs)
+        if tag == "meta":
+            key = found.get("property") or found.get("name")
+            # Some pages (Reddit's 2018 redesign) write `value=` where `content=` belongs.
+            content = found["content"] if "content" in found else found.get("value")
+            if key and content is not None:
+                self.meta.setdefault(key.lower(), content)
+        elif tag == "script" and "ld+json" in (found.get("type") or ""):
+            self._in = "ld"
+        elif tag == "title" and not self.title:
+            self._in = "title"
+
+    def handle_endtag(self, tag: str) -> None:
+        self._in = None
+
+    def handle_data(self, data: str) -> None:
+        if self._in == "ld":
+            self.json_ld.append(json.loads(data))
+        elif self._in == "title":
+            self.title += data
+
+
+def corpus(name: str) -> tuple[str, ParsedPage, _Head]:
+    """A corpus page parsed as the service parses it, and its head read independently."""
+    manifest = json.loads((CORPUS_DIR / "manifest.json").read_text())
+    entry = next(e for e in manifest if e["file"].endswith(name))
+    body = (CORPUS_DIR / entry["file"]).read_bytes()
+    if entry.get("raw_http_response"):
+        body = re.split(rb"\r?\n\r?\n", body, maxsplit=1)[1]
+    head = _Head()
+    head.feed(body.decode("utf-8", "replace"))
+    return entry["url"], parse_page(body, url=entry["url"]), head
+
+
+def repository_of(url: str, page: ParsedPage) -> GithubRepository:
+    extract = read_repository(url, page)
+    assert extract is not None
+    assert extract.link_type is LinkType.GITHUB_REPOSITORY
+    assert isinstance(extract.details, GithubRepository)
+    return extract.details
+
+
+@pytest.mark.parametrize(
+    ("url", "path"),
+    [
+        ("https://github.com/microlinkhq/mql", ("microlinkhq", "mql")),
+        ("https://www.github.com/a-b/c.d_e/", ("a-b", "c.d_e")),
+        (
+            "https://github.com/discourse/discourse/tree/master/spec/fixtures",
+            ("discourse", "discourse"),
+        ),
+        ("https://github.com/orgs/discourse", None),
+        ("https://github.com/settings/profile", None),
+        ("https://github.com/marketplace/actions", None),
+        ("https://github.com/topics/python", None),
+        ("https://github.com/discourse", None),
+        ("https://github.com/", None),
+        ("https://github.com/a/..", None),
+        ("https://github.com/a/b/issues/1", None),
+        ("https://github.com.evil.example/a/b", None),
+        ("https://gist.github.com/a/b", None),
+        ("http://[::1/a/b", None),
+    ],
+)
+def test_url_patterns(url: str, path: tuple[str, str] | None) -> None:
+    assert repository_path(url) == path
+    assert matches_repository(url) is (path is not None)
+
+
+@pytest.mark.parametrize(
+    "name",
+    [
+        "integration/github/input.html",
+        "postlight-parser/github.com.html",
+        "onebox/githubfolder.response",
+    ],
+)
+def test_repository_from_analytics_meta(name: str) -> None:
+    url, page, head = corpus(name)
+    nwo = head.meta["octolytics-dimension-repository_nwo"]
+    repository = repository_of(url, page)
+    assert repository.name == nwo
+    assert repository.owner is not None
+    assert repository.owner.username == head.meta["octolytics-dimension-user_login"]
+    assert repository.owner.url == f"https://github.com/{repository.owner.username}"
+    # The description: og:title after "owner/name: ", else the meta before " - owner/name".
+    og_title = head.meta["og:title"]
+    if og_title.startswith(f"{nwo}: "):
+        expected = og_title.removeprefix(f"{nwo}: ")
+    else:
+        expected = head.meta["description"].split(f" - {nwo}")[0]
+    assert repository.description == expected
+    # Counts live only in body markup, which is not read.
+    assert repository.stars_count is None
+    assert repository.forks_count is None
+
+
+def test_redirected_repository_is_named_by_the_page() -> None:
+    url, page, head = corpus("integration/github/input.html")
+    assert head.meta["octolytics-dimension-repository_nwo"] not in url
+    assert repository_of(url, page).name == head.meta["octolytics-dimension-repository_nwo"]
+
+
+def test_owner_avatar_from_older_og_image() -> None:
+    url, page, head = corpus("onebox/githubfolder.response")
+    owner = repository_of(url, page).owner
+    assert owner is not None
+    assert owner.avatar is not None
+    assert owner.avatar.source_url == head.meta["og:image"]
+    url, page, head = corpus("postlight-parser/github.com.html")
+    owner = repository_of(url, page).owner
+    assert owner is not None
+    assert owner.avatar is None  # a generated social card, not the owner's picture
+
+
+URL = "https://github.com/owner/repo"
+
+
+def small(head: str) -> ParsedPage:
+    return parse_page(f"<html><head>{head}</head><body></body></html>".encode(), url=URL)
+
+
+def test_go_import_only() -> None:
+    page = small(
+        '<meta name="go-import" content="github.com/owner/repo git https://github.com/owner/repo.git">'
+        '<meta name="description" content="A tool - owner/repo">'
+    )
+    repository = repository_of(URL, page)
+    assert repository.name == "owner/repo"
+    assert repository.description == "A tool"
+
+
+def test_json_ld_only() -> None:
+    data = {
+        "@type": "SoftwareSourceCode",
+        "codeRepository": "https://github.com/owner/repo",
+        "description": "A tool",
+        "license": "https://spdx.org/licenses/MIT",
+        "keywords": ["cli", 3, ""],
+    }
+    repository = repository_of(
+        URL, small(f'<script type="application/ld+json">{json.dumps(data)}</script>')
+    )
+    assert repository.name == "owner/repo"
+    assert repository.topics == ("cli",)
+    assert repository.license == data["license"]
+
+
+@pytest.mark.parametrize(
+    "head",
+    [
+        "",
+        '<meta name="octolytics-dimension-repository_nwo" content="not a name">',
+        '<meta name="go-import" content="gitlab.com/owner/repo git x">',
+        '<script type="application/ld+json">'
+        '{"@type": "SoftwareSourceCode", "codeRepository": 5}</script>',
+    ],
+)
+def test_unconfirmed_pages_give_none(head: str) -> None:
+    assert read_repository(URL, small(head)) is None
+
+
+def test_odd_meta_gives_none_fields() -> None:
+    page = small(
+        '<meta name="octolytics-dimension-repository_nwo" content="owner/repo">'
+        '<meta property="og:image" content="javascript:alert(1)">'
+    )
+    repository = repository_of(URL, page)
+    assert repository.description is None
+    assert repository.owner is not None
+    assert repository.owner.avatar is None

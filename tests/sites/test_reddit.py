@@ -1,0 +1,230 @@
+"""The Reddit rules on real saved Reddit pages and on small pages for each fallback."""
+
+from __future__ import annotations
+
+import dataclasses
+import json
+import re
+from html.parser import HTMLParser
+from typing import Any
+
+import pytest
+
+from extraction.oembed import OEmbed
+from extraction.page import ParsedPage, parse_page
+from previews.record import LinkType, RedditPost, RedditPostKind, RedditSubreddit, RedditUser
+from sites.reddit import (
+    matches_post,
+    matches_subreddit,
+    matches_user,
+    read_post,
+    read_subreddit,
+    read_user,
+)
+from tests.support.origin import CORPUS_DIR
+
+
+class _Head(HTMLParser):
+    """The page's own meta, title and JSON-LD, read with the stdlib to check the rule."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.meta: dict[str, str] = {}
+        self.json_ld: list[Any] = []
+        self.title = ""
+        self._in: str | None = None
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        found = dict(attrs)
+        if tag == "meta":
+            key = found.get("property") or found.get("name")
+            # Some pages (Reddit's 2018 redesign) write `value=` where `content=` belongs.
+            content = found["content"] if "content" in found else found.get("value")
+            if key and content is not None:
+                self.meta.setdefault(key.lower(), content)
+        elif tag == "script" and "ld+json" in (found.get("type") or ""):
+            self._in = "ld"
+        elif tag == "title" and not self.title:
+            self._in = "title"
+
+    def handle_endtag(self, tag: str) -> None:
+        self._in = None
+
+    def handle_data(self, data: str) -> None:
+        if self._in == "ld":
+            self.json_ld.append(json.loads(data))
+        elif self._in == "title":
+            self.title += data
+
+
+def corpus(name: str) -> tuple[str, ParsedPage, _Head]:
+    """A corpus page parsed as the service parses it, and its head read independently."""
+    manifest = json.loads((CORPUS_DIR / "manifest.json").read_text())
+    entry = next(e for e in manifest if e["file"].endswith(name))
+    body = (CORPUS_DIR / entry["file"]).read_bytes()
+    if entry.get("raw_http_response"):
+        body = re.split(rb"\r?\n\r?\n", body, maxsplit=1)[1]
+    head = _Head()
+    head.feed(body.decode("utf-8", "replace"))
+    return entry["url"], parse_page(body, url=entry["url"]), head
+
+
+def post_of(url: str, page: ParsedPage) -> RedditPost:
+    extract = read_post(url, page)
+    assert extract is not None
+    assert extract.link_type is LinkType.REDDIT_POST
+    assert isinstance(extract.details, RedditPost)
+    return extract.details
+
+
+@pytest.mark.parametrize(
+    ("url", "kind"),
+    [
+        ("https://www.reddit.com/r/lotus/comments/1pzbv0z/my_lotus/", "post"),
+        ("https://old.reddit.com/r/AskReddit/comments/axtih6/", "post"),
+        ("https://new.reddit.com/r/colors/comments/b4d5xm/slug/abc123/", "post"),
+        ("https://reddit.com/r/lotus/", "subreddit"),
+        ("https://www.reddit.com/r/AskReddit", "subreddit"),
+        ("https://www.reddit.com/user/spez/", "user"),
+        ("https://old.reddit.com/u/spez", "user"),
+        ("https://www.reddit.com/", None),
+        ("https://www.reddit.com/r/", None),
+        ("https://www.reddit.com/settings/", None),
+        ("https://reddit.com.evil.example/r/lotus/", None),
+        ("https://evil.example/r/lotus/comments/abc/", None),
+        ("https://www.reddit.com/r/lotus/comments/", None),
+        ("https://www.reddit.com/user/", None),
+    ],
+)
+def test_url_patterns(url: str, kind: str | None) -> None:
+    assert matches_post(url) is (kind == "post")
+    assert matches_subreddit(url) is (kind == "subreddit")
+    assert matches_user(url) is (kind == "user")
+
+
+@pytest.mark.parametrize(
+    "name",
+    [
+        "metascraper-reddit/fixtures/post.html",
+        "postlight-parser/www.reddit.com--title-only.html",
+        "onebox/reddit_image.response",
+    ],
+)
+def test_post_title_and_subreddit(name: str) -> None:
+    url, page, head = corpus(name)
+    og_title = head.meta["og:title"]
+    match = re.fullmatch(r"r/(\w+) - (.*)", og_title) or re.fullmatch(
+        r"From the (\w+) community on Reddit: (.*)", og_title
+    )
+    assert match is not None
+    post = post_of(url, page)
+    assert post.id == url.split("/comments/")[1].split("/")[0]
+    assert post.title == match.group(2)
+    assert post.subreddit is not None
+    assert post.subreddit.name == match.group(1)
+
+
+@pytest.mark.parametrize(
+    "name", ["postlight-parser/www.reddit.com--title-only.html", "onebox/reddit_image.response"]
+)
+def test_exact_counts_from_og_description(name: str) -> None:
+    url, page, head = corpus(name)
+    votes, comments = re.findall(r"([\d,]+) (?:votes?|comments?)", head.meta["og:description"])
+    post = post_of(url, page)
+    assert post.likes_count == int(votes.replace(",", ""))
+    assert post.comments_count == int(comments.replace(",", ""))
+
+
+def test_image_post() -> None:
+    url, page, head = corpus("onebox/reddit_image.response")
+    post = post_of(url, page)
+    assert post.post_type is RedditPostKind.IMAGE
+    (item,) = post.media
+    assert item.image is not None
+    assert item.image.source_url == head.meta["og:image"]
+    assert item.image.width == int(head.meta["og:image:width"])
+
+
+def test_generated_share_card_is_not_media() -> None:
+    url, page, head = corpus("metascraper-reddit/fixtures/post.html")
+    assert "share.redd.it" in head.meta["og:image"]
+    post = post_of(url, page)
+    assert post.media == ()
+    assert post.likes_count is None  # the page states no exact count
+
+
+URL = "https://www.reddit.com/r/python/comments/abc123/hello/"
+
+
+def small(head: str, url: str = URL) -> ParsedPage:
+    return parse_page(f"<html><head>{head}</head><body></body></html>".encode(), url=url)
+
+
+def test_post_from_json_ld_only() -> None:
+    data = {
+        "@type": "DiscussionForumPosting",
+        "headline": "Hello",
+        "articleBody": "Body text",
+        "author": {"@type": "Person", "name": "u/someone"},
+        "commentCount": 12,
+        "datePublished": "2024-01-02T03:04:05+00:00",
+        "interactionStatistic": {"interactionType": "LikeAction", "userInteractionCount": 99},
+    }
+    post = post_of(URL, small(f'<script type="application/ld+json">{json.dumps(data)}</script>'))
+    assert (post.title, post.text) == ("Hello", "Body text")
+    assert post.user is not None
+    assert post.user.username == "someone"
+    assert (post.comments_count, post.likes_count) == (12, 99)
+    assert post.published_at is not None
+
+
+def test_post_from_oembed_only() -> None:
+    oembed = OEmbed(type="rich", title="Hello", author_name="someone")
+    post = post_of(URL, dataclasses.replace(small(""), oembed=oembed))
+    assert post.title == "Hello"
+    assert post.user is not None
+    assert post.user.username == "someone"
+
+
+def test_post_of_another_subreddit_is_not_confirmed() -> None:
+    page = small('<meta property="og:title" content="r/other - Hello">')
+    assert read_post(URL, page) is None
+    assert read_post(URL, small("")) is None
+
+
+def test_subreddit_and_user_pages() -> None:
+    sub_url = "https://www.reddit.com/r/Python/"
+    sub_page = small(
+        "<title>Python</title>"
+        '<meta property="og:title" content="r/Python">'
+        '<meta property="og:description" content="News about Python">',
+        sub_url,
+    )
+    extract = read_subreddit(sub_url, sub_page)
+    assert extract is not None
+    assert isinstance(extract.details, RedditSubreddit)
+    assert extract.details.name == "Python"
+    assert extract.details.description == "News about Python"
+    assert extract.details.subscribers_count is None
+    user_url = "https://www.reddit.com/user/spez/"
+    extract = read_user(user_url, small("<title>overview for spez</title>", user_url))
+    assert extract is not None
+    assert isinstance(extract.details, RedditUser)
+    assert extract.details.username == "spez"
+    assert read_user(user_url, small("<title>reddit</title>", user_url)) is None
+    assert read_subreddit(sub_url, small("<title>reddit</title>", sub_url)) is None
+
+
+@pytest.mark.parametrize(
+    "data",
+    [
+        {"@type": "DiscussionForumPosting", "author": "x", "commentCount": "lots", "headline": 4},
+        {"@type": "SocialMediaPosting", "author": [None, {"name": 5}], "image": {"url": 3}},
+    ],
+)
+def test_odd_json_ld_gives_none_fields(data: dict[str, Any]) -> None:
+    post = post_of(URL, small(f'<script type="application/ld+json">{json.dumps(data)}</script>'))
+    assert post.user is None
+    assert post.comments_count is None
+    assert post.title is None
+    assert post.media == ()
