@@ -1,35 +1,65 @@
-"""The direct backend: fetch the page safely, read it, apply site rules, keep the images.
+"""The direct backend: fetch the link safely, read it, apply site rules, keep the images.
 
 It follows Synapse's previewer: platform data first, generic metadata under it, and every
-sub-fetch (images, icons) allowed to fail on its own, dropping only its field.
+sub-fetch (oEmbed, images, icons) allowed to fail on its own, dropping only its field.
+
+The first request accepts only what is read as a page (HTML, plain text). Anything else is
+refused by the fetcher from its headers, unread; when the refused type is a file kind we
+preview (image, video, audio, document), a second request reads that kind within its own
+cap: an image whole (it is decoded), a PDF whole up to a cap (its index is at the end),
+video and audio only a prefix asked for with `Range` (container headers are at the start).
+A file whose declared length is over its cap keeps what the headers said.
 """
 
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Sequence
+import dataclasses
+from collections.abc import Callable, Iterator, Sequence
+from concurrent.futures import ThreadPoolExecutor
 from datetime import UTC, datetime
-from typing import Protocol
+from typing import Any, Final, Protocol, TypeVar
 
 import msgspec
 
-from extraction.metadata import IconCandidate, PageMetadata, read_metadata
-from extraction.page import parse_page
-from fetching import FetchError, SafeFetcher
+from extraction.metadata import IconCandidate, read_metadata
+from extraction.oembed import OEmbed, oembed_url, parse_oembed, provider_endpoint
+from extraction.page import ParsedPage, parse_page
+from fetching import FetchedResponse, FetchError, SafeFetcher, normalize_url
+from files.audio import read_audio
+from files.documents import read_document
+from files.images import read_image, svg_image
+from files.kinds import SVG_TYPE, TEXT_TYPES, declared_size, file_name, kind_of, subtype_name
+from files.text import read_text
+from files.video import read_video
+from media.limits import ImageLimits
 from previews.domains import registrable_domain
 from previews.record import (
+    DETAILS_TYPES,
+    AudioFile,
+    Details,
+    DocumentFile,
     ErrorCode,
     Failure,
     Icon,
+    ImageFile,
     ImageRef,
     LinkType,
     Outcome,
     Preview,
-    TiktokUser,
+    VideoFile,
 )
 from sites import apply_site_rules
 
-HTML_TYPES = ("text/html", "application/xhtml+xml")
+HTML_TYPES: Final = ("text/html", "application/xhtml+xml")
+PAGE_TYPES: Final = (*HTML_TYPES, *TEXT_TYPES)
+# JSON only (D7): an XML oEmbed answer is refused from its headers.
+OEMBED_TYPES: Final = ("application/json", "application/json+oembed", "text/json")
+MAX_OEMBED_BYTES: Final = 64 * 1024
+MAX_FILE_PROBE_BYTES: Final = 256 * 1024
+MAX_DOCUMENT_BYTES: Final = 10 * 1024 * 1024
+
+T = TypeVar("T")
 
 
 class MediaIngest(Protocol):
@@ -42,63 +72,312 @@ class MediaIngest(Protocol):
     ) -> Icon | None: ...
 
 
+@dataclasses.dataclass(frozen=True, slots=True)
+class _FileRead:
+    """What reading one file gave: its record, title, size and the image to keep."""
+
+    details: Details
+    title: str | None = None
+    size: int | None = None
+    image: ImageRef | None = None
+
+
 class DirectBackend:
-    def __init__(self, fetcher: SafeFetcher, *, max_html_bytes: int, media: MediaIngest) -> None:
+    def __init__(
+        self,
+        fetcher: SafeFetcher,
+        *,
+        max_html_bytes: int,
+        media: MediaIngest,
+        image_limits: ImageLimits | None = None,
+        max_file_probe_bytes: int = MAX_FILE_PROBE_BYTES,
+        max_document_bytes: int = MAX_DOCUMENT_BYTES,
+    ) -> None:
         self._fetcher = fetcher
         self._max_html_bytes = max_html_bytes
         self._media = media
+        self._image_limits = image_limits or ImageLimits()
+        self._max_probe = max_file_probe_bytes
+        self._max_document = max_document_bytes
+        # Decoding an image or parsing a PDF is CPU work on hostile bytes: it runs here, two
+        # at a time, under the fetch deadline. A parse that overruns it is abandoned (its
+        # thread finishes in the background) and the link keeps what its headers said.
+        self._executor = ThreadPoolExecutor(max_workers=2, thread_name_prefix="files")
 
     async def preview(self, url: str) -> Outcome:
         try:
             response = await self._fetcher.fetch(
-                url, accept=HTML_TYPES, max_bytes=self._max_html_bytes, truncate=True
+                url, accept=PAGE_TYPES, max_bytes=self._max_html_bytes, truncate=True
             )
         except FetchError as error:
-            return _failure(url, error)
+            refused = error.media_type if _refused_type(error) else None
+            kind = kind_of(refused) if refused else None
+            if kind is None or refused is None:
+                return _failure(url, error)
+            return await self._file(url, refused, kind)
+        if response.media_type in TEXT_TYPES:
+            record, title = read_text(response.body, charset=response.charset)
+            return self._file_preview(url, response, _FileRead(record, title, _size(response)))
+        return await self._page(url, response)
+
+    async def aclose(self) -> None:
+        """The fetcher and media store belong to the app, which shares them with other parts;
+        only the file readers' threads are ours."""
+        self._executor.shutdown(wait=False, cancel_futures=True)
+
+    # --- pages --------------------------------------------------------------------------
+
+    async def _page(self, url: str, response: FetchedResponse) -> Preview:
         page = parse_page(response.body, url=response.final_url, http_charset=response.charset)
         metadata = read_metadata(page)
-        site = apply_site_rules(response.final_url, page) or apply_site_rules(url, page)
-        preview = Preview(
+        # The icon depends only on the page's own data: it is fetched while oEmbed is.
+        icon = asyncio.ensure_future(
+            self._media.ingest_icon(
+                metadata.icons, page_url=response.final_url, manifest_url=metadata.manifest_url
+            )
+        )
+        try:
+            oembed = await self._oembed(page, url)
+            if oembed is not None:
+                page = dataclasses.replace(page, oembed=oembed)
+            site = apply_site_rules(response.final_url, page) or apply_site_rules(url, page)
+            preview = Preview(
+                url=url,
+                final_url=response.final_url,
+                domain=registrable_domain(url),
+                type=site.link_type if site else LinkType.PAGE,
+                status=response.status,
+                updated_at=datetime.now(UTC),
+                redirected=response.redirected,
+                size=len(response.body),
+                title=(site and site.title) or metadata.title or (oembed.title if oembed else None),
+                description=(site and site.description)
+                or metadata.description
+                or (oembed.text if oembed else None),
+                image=(site and site.image) or metadata.image or _oembed_image(oembed),
+                details=site.details if site else None,
+            )
+            stored = await self._with_media(preview)
+            return msgspec.structs.replace(stored, icon=await icon)
+        finally:
+            if not icon.done():
+                icon.cancel()
+
+    async def _oembed(self, page: ParsedPage, url: str) -> OEmbed | None:
+        """The page's oEmbed answer, fetched only when the page advertises an endpoint or a
+        built-in provider knows the link; any failure costs only the oEmbed."""
+        endpoint = oembed_url(page) or provider_endpoint(url)
+        if endpoint is None:
+            return None
+        try:
+            response = await self._fetcher.fetch(
+                normalize_url(endpoint, self._fetcher.policy),
+                accept=OEMBED_TYPES,
+                max_bytes=MAX_OEMBED_BYTES,
+            )
+        except FetchError:
+            return None
+        return parse_oembed(response.body, base_url=response.final_url)
+
+    # --- files --------------------------------------------------------------------------
+
+    async def _file(self, url: str, media_type: str, kind: LinkType) -> Outcome:
+        """Read a file link whose first answer was refused as `media_type` (of `kind`)."""
+        family = media_type.partition("/")[0] + "/*"
+        headers: dict[str, str] = {}
+        if kind is LinkType.IMAGE and media_type != SVG_TYPE:
+            accept, cap, truncate = (family,), self._image_limits.max_bytes, False
+        elif kind is LinkType.IMAGE:
+            accept, cap, truncate = (media_type,), self._max_probe, True
+        elif kind in (LinkType.VIDEO, LinkType.AUDIO):
+            accept, cap, truncate = (family,), self._max_probe, True
+            headers["range"] = f"bytes=0-{self._max_probe - 1}"
+        else:
+            accept, cap, truncate = (media_type,), self._max_document, True
+        try:
+            response = await self._fetcher.fetch(
+                url, accept=accept, max_bytes=cap, truncate=truncate, headers=headers
+            )
+        except FetchError as error:
+            if error.code is not ErrorCode.LINK_TOO_LARGE:
+                return _failure(url, error)
+            # Over its cap: the kind and format are all the headers gave.
+            return await self._headers_only(url, media_type, kind, error.status)
+        read = await self._read_file(kind, response)
+        return await self._with_media(self._file_preview(url, response, read))
+
+    async def _read_file(self, kind: LinkType, response: FetchedResponse) -> _FileRead:
+        media_type, body, size = response.media_type, response.body, _size(response)
+        # A range answer is complete as sent, yet only part of the file.
+        partial = response.truncated or (size is not None and len(body) < size)
+        if kind is LinkType.IMAGE:
+            if media_type == SVG_TYPE:
+                return _FileRead(svg_image(), size=size)
+            fallback = subtype_name(media_type)
+            record: ImageFile | VideoFile = await self._run(
+                lambda: read_image(body, self._image_limits, fallback_format=fallback),
+                ImageFile(format=fallback),
+            )
+            image = ImageRef(source_url=response.final_url)
+            return _FileRead(record, size=size, image=image)
+        fmt = subtype_name(media_type)
+        if kind is LinkType.VIDEO:
+            video = await self._run(
+                lambda: read_video(media_type, body, size=size), VideoFile(format=fmt)
+            )
+            return _FileRead(video, video.title, size)
+        if kind is LinkType.AUDIO:
+            audio = await self._run(
+                lambda: read_audio(media_type, body, truncated=partial, size=size),
+                AudioFile(format=fmt),
+            )
+            return _FileRead(audio, audio.title, size, audio.album_artwork)
+        document = await self._run(
+            lambda: read_document(media_type, body, truncated=partial),
+            DocumentFile(format=fmt),
+        )
+        return _FileRead(document, document.title, size)
+
+    async def _headers_only(
+        self, url: str, media_type: str, kind: LinkType, status: int | None
+    ) -> Preview:
+        fmt = subtype_name(media_type)
+        details: Details
+        if kind is LinkType.IMAGE:
+            details = ImageFile(format=fmt)
+        elif kind is LinkType.VIDEO:
+            details = VideoFile(format=fmt)
+        elif kind is LinkType.AUDIO:
+            details = AudioFile(format=fmt)
+        else:
+            details = DocumentFile(format=fmt)
+        return Preview(
+            url=url,
+            final_url=url,
+            domain=registrable_domain(url),
+            type=kind,
+            status=status or 200,
+            updated_at=datetime.now(UTC),
+            title=file_name(url),
+            details=details,
+        )
+
+    def _file_preview(self, url: str, response: FetchedResponse, read: _FileRead) -> Preview:
+        return Preview(
             url=url,
             final_url=response.final_url,
             domain=registrable_domain(url),
-            type=site.link_type if site else LinkType.PAGE,
-            status=response.status,
+            type=DETAILS_TYPES[type(read.details)],
+            # A range we asked for answers 206; the link itself answers 200.
+            status=200 if response.status == 206 else response.status,
             updated_at=datetime.now(UTC),
             redirected=response.redirected,
-            size=len(response.body),
-            title=(site and site.title) or metadata.title,
-            description=(site and site.description) or metadata.description,
-            image=(site and site.image) or metadata.image,
-            details=site.details if site else None,
+            size=read.size,
+            title=read.title or file_name(response.final_url),
+            image=read.image,
+            details=read.details,
         )
-        return await self._with_media(preview, metadata)
 
-    async def aclose(self) -> None:
-        """Nothing to release: the fetcher and media store belong to the app, which shares
-        them with other parts."""
+    async def _run(self, work: Callable[[], T], fallback: T) -> T:
+        """`work` in the readers' threads, bounded by the fetch deadline; `fallback` if it
+        fails or overruns."""
+        loop = asyncio.get_running_loop()
+        try:
+            async with asyncio.timeout(self._fetcher.policy.total_timeout):
+                return await loop.run_in_executor(self._executor, work)
+        except Exception:
+            return fallback
 
-    async def _with_media(self, preview: Preview, metadata: PageMetadata) -> Preview:
-        """Swap source images for stored copies; one that cannot be stored drops its field."""
-        media = self._media
-        avatar = preview.details.avatar if isinstance(preview.details, TiktokUser) else None
-        # The media store de-duplicates by source URL, so an avatar that is also the page
-        # image is downloaded once.
-        icon, image, stored_avatar = await asyncio.gather(
-            media.ingest_icon(
-                metadata.icons, page_url=preview.final_url, manifest_url=metadata.manifest_url
-            ),
-            _ingest(media, preview.image),
-            _ingest(media, avatar),
+    # --- media --------------------------------------------------------------------------
+
+    async def _with_media(self, preview: Preview) -> Preview:
+        """Swap every source image (the preview's and each one inside `details`) for a
+        stored copy; one that cannot be stored drops its own field.
+
+        Images are ingested concurrently and once per source URL, so an avatar that is also
+        the page image is downloaded once.
+        """
+        refs = {ref.source_url: ref for ref in _image_refs((preview.image, preview.details))}
+        results = await asyncio.gather(*(self._media.ingest_image(ref) for ref in refs.values()))
+        stored = {url: _kept(result) for url, result in zip(refs, results, strict=True)}
+        image = _swap(preview.image, stored)
+        details = _swap(preview.details, stored)
+        return msgspec.structs.replace(preview, image=image, details=details)
+
+
+def _refused_type(error: FetchError) -> bool:
+    return error.code is ErrorCode.LINK_IS_NOT_SUPPORTED and error.media_type is not None
+
+
+def _size(response: FetchedResponse) -> int | None:
+    """The whole file's size: declared by the origin, else what was read if that was all."""
+    declared = declared_size(
+        response.headers.get("content-length"),
+        response.headers.get("content-range") if response.status == 206 else None,
+    )
+    if declared is not None:
+        return declared
+    return None if response.truncated else len(response.body)
+
+
+def _oembed_image(oembed: OEmbed | None) -> ImageRef | None:
+    if oembed is None:
+        return None
+    if oembed.type == "photo" and oembed.url:
+        return ImageRef(source_url=oembed.url, width=oembed.width, height=oembed.height)
+    if oembed.thumbnail_url:
+        return ImageRef(
+            source_url=oembed.thumbnail_url,
+            width=oembed.thumbnail_width,
+            height=oembed.thumbnail_height,
         )
-        details = preview.details
-        if isinstance(details, TiktokUser):
-            details = msgspec.structs.replace(details, avatar=stored_avatar)
-        return msgspec.structs.replace(preview, icon=icon, image=image, details=details)
+    return None
 
 
-async def _ingest(media: MediaIngest, ref: ImageRef | None) -> ImageRef | None:
-    return None if ref is None else await media.ingest_image(ref)
+def _kept(ref: ImageRef | None) -> ImageRef | None:
+    """A stored image as the record keeps it: an embedded (`data:`) source is replaced by
+    its stored original, so that no record carries the bytes of a cover in its URL."""
+    if ref is None or not ref.source_url.startswith("data:"):
+        return ref
+    if ref.original is None:
+        return None
+    return msgspec.structs.replace(ref, source_url=ref.original.url)
+
+
+def _image_refs(value: Any) -> Iterator[ImageRef]:
+    """Every ImageRef inside `value`: structs are walked field by field, tuples item by item."""
+    if isinstance(value, ImageRef):
+        yield value
+    elif isinstance(value, msgspec.Struct):
+        for field in msgspec.structs.fields(value):
+            yield from _image_refs(getattr(value, field.name))
+    elif isinstance(value, tuple):
+        for item in value:
+            yield from _image_refs(item)
+
+
+def _swap(value: T, stored: dict[str, ImageRef | None]) -> T:
+    """`value` with each ImageRef replaced by its stored copy (or None when not kept)."""
+    result: Any = value
+    if isinstance(value, ImageRef):
+        result = stored.get(value.source_url)
+    elif isinstance(value, msgspec.Struct) and not isinstance(value, ImageRef):
+        changes = {}
+        for field in msgspec.structs.fields(value):
+            current = getattr(value, field.name)
+            swapped = _swap(current, stored)
+            if swapped is not current:
+                changes[field.name] = swapped
+        if changes:
+            result = msgspec.structs.replace(value, **changes)
+    elif isinstance(value, tuple):
+        items = [_swap(item, stored) for item in value]
+        if any(new is not old for new, old in zip(items, value, strict=True)):
+            # An image kept directly in a tuple that could not be stored leaves the tuple.
+            result = tuple(
+                new for new, old in zip(items, value, strict=True) if new is not None or old is None
+            )
+    return result  # type: ignore[no-any-return]
 
 
 def _failure(url: str, error: FetchError) -> Failure:
