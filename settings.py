@@ -9,9 +9,9 @@ from __future__ import annotations
 import ipaddress
 from functools import cached_property
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Literal
 
-from pydantic import Field, field_validator
+from pydantic import Field, SecretStr, field_validator, model_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
 Network = ipaddress.IPv4Network | ipaddress.IPv6Network
@@ -58,6 +58,14 @@ class Settings(BaseSettings):
     dns_timeout: float = Field(default=5.0, gt=0, description="Seconds to resolve a host.")
     max_html_bytes: int = Field(
         default=5 * 1024 * 1024, gt=0, description="Decoded bytes of a page read at most."
+    )
+    max_file_probe_bytes: int = Field(
+        default=256 * 1024,
+        gt=0,
+        description="Bytes of a linked video or audio file read at most (asked for with Range).",
+    )
+    max_document_bytes: int = Field(
+        default=10 * 1024 * 1024, gt=0, description="Bytes of a linked PDF read at most."
     )
     max_redirects: int = Field(default=5, ge=0, le=20, description="Redirect hops followed.")
     fetch_concurrency: int = Field(
@@ -200,3 +208,48 @@ class Settings(BaseSettings):
         if isinstance(value, str):
             return tuple(part.strip() for part in value.split(",") if part.strip())
         return value
+
+    # Where previews come from (app.py's build_backend; previews/peekalink/).
+    backend: Literal["direct", "peekalink"] = Field(
+        default="direct",
+        description="`direct`: fetch and read pages here; `peekalink`: ask Peekalink's API.",
+    )
+    peekalink_api_key: SecretStr | None = Field(
+        default=None, description="Peekalink API key; required when backend is `peekalink`."
+    )
+    peekalink_url: str = Field(
+        default="https://api.peekalink.io/", description="Peekalink's API endpoint."
+    )
+    peekalink_concurrency: int = Field(
+        default=8, gt=0, description="Peekalink API calls in flight at once, per process."
+    )
+    peekalink_timeout: float = Field(
+        default=30.0,
+        gt=0,
+        description="Total seconds one link may take over Peekalink, retries and waits included.",
+    )
+    peekalink_retries: int = Field(
+        default=3,
+        ge=0,
+        description="Retries after Peekalink's 429/503 (rate or burst limit) before giving up.",
+    )
+
+    @model_validator(mode="after")
+    def _require_peekalink_key(self) -> Settings:
+        require_backend_settings(self)
+        return self
+
+
+class MissingSettingError(ValueError):
+    """A setting the chosen configuration cannot start without."""
+
+
+def require_backend_settings(settings: Settings) -> None:
+    """Refuse to start over Peekalink without a key, naming the variable, rather than
+    failing later inside every request. Also called by create_app, since a settings copy
+    made with `model_copy` skips validation."""
+    key = settings.peekalink_api_key
+    if settings.backend == "peekalink" and (key is None or not key.get_secret_value()):
+        raise MissingSettingError(
+            "LINKGRAPH_PEEKALINK_API_KEY must be set when LINKGRAPH_BACKEND=peekalink."
+        )
