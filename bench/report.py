@@ -18,7 +18,7 @@ from bench.targets import Target
 from bench.warm import WarmResult
 
 SERVER_LABELS = {
-    "app": "linkgraph (parser + validation caches, no response cache)",
+    "app": "linkgraph (no response cache)",
     "floor": "floor (plain FastAPI route, same bytes)",
 }
 

@@ -6,8 +6,9 @@ load generator to the app and to the floor (bench/floor.py, serving the app's ow
 bytes), one after the other, under the same load: N connections in a closed loop for the
 throughput and the loaded latencies, one connection for the latency of a lone request.
 
-The app is measured as it is: Strawberry's own execution with its parser and validation
-caches, over the SQLite cache, no response cache.
+The app is measured as it is: Strawberry with its parser and validation caches and the
+plain-object execution path (schema/execution.py), orjson answers, over the SQLite cache with
+the service's one-second memo of recent entries (previews/recent.py); no response cache.
 """
 
 from __future__ import annotations

@@ -19,12 +19,25 @@ from fetching import FetchError, FetchPolicy, normalize_url
 from previews.backend import Backend
 from previews.cache import Entry, PreviewCache
 from previews.observer import CacheObserver
+from previews.recent import RecentEntries
 from previews.record import ErrorCode, Failure, Outcome
 
 log = logging.getLogger(__name__)
 
 # Longest echo of a refused URL in an error, so a huge input is not sent back whole.
 _MAX_ECHO = 2048
+# Most links whose normalised form is remembered.
+_MAX_KEYS = 8192
+
+# The Peekalink API's own troubles say nothing about the link: they are answered but never
+# cached, so the next request asks again (and a stale preview, if any, stays in the cache).
+_UNCACHED = frozenset(
+    {
+        ErrorCode.UPSTREAM_QUOTA_EXCEEDED,
+        ErrorCode.UPSTREAM_UNAVAILABLE,
+        ErrorCode.UPSTREAM_UNAUTHORIZED,
+    }
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -45,8 +58,11 @@ class PreviewService:
         url_policy: FetchPolicy | None = None,
         shutdown_grace: float = 2.0,
         observer: CacheObserver | None = None,
+        recent_ttl: float = 1.0,
     ) -> None:
-        """`shutdown_grace` bounds how long `aclose` lets background refreshes finish."""
+        """`shutdown_grace` bounds how long `aclose` lets background refreshes finish;
+        `recent_ttl` how long a fresh preview read from the cache is served from memory
+        (previews/recent.py; at most a tenth of `ttl`, 0 to always read the cache)."""
         self._observer = observer
         self._backend = backend
         self._cache = cache
@@ -57,15 +73,25 @@ class PreviewService:
         self._url_policy = url_policy
         self._shutdown_grace = shutdown_grace
         self._inflight: dict[str, asyncio.Task[Outcome]] = {}
+        self._recent = RecentEntries(lifetime=min(recent_ttl, ttl / 10))
+        # Normalised forms of links seen lately: normalising is pure, and costly per link.
+        self._keys: dict[str, str] = {}
 
     def key_for(self, raw_url: str) -> str | Failure:
         """The normalised URL that keys `raw_url`, or the Failure that refuses it unfetched."""
+        key = self._keys.get(raw_url)
+        if key is not None:
+            return key
         try:
-            return normalize_url(raw_url, self._url_policy)
+            key = normalize_url(raw_url, self._url_policy)
         except FetchError as error:
             return Failure(
                 url=raw_url[:_MAX_ECHO], code=error.code, message=error.message, status=None
             )
+        if len(self._keys) >= _MAX_KEYS:
+            self._keys.clear()
+        self._keys[raw_url] = key
+        return key
 
     async def get_many(self, keys: Sequence[str]) -> list[Outcome]:
         """Outcomes for normalised `keys`, in order; each distinct key fetched at most once."""
@@ -95,11 +121,16 @@ class PreviewService:
 
     async def _read(self, keys: list[str]) -> dict[str, Entry]:
         """Cached entries; a cache that cannot be read is a cache that holds nothing."""
+        found, missing = self._recent.split(keys)
+        if not missing:
+            return found
         try:
-            return await self._cache.get_many(keys)
+            read = await self._cache.get_many(missing)
         except Exception:
             log.exception("cache read failed")
-            return {}
+            return found
+        self._recent.keep(read)
+        return found | read
 
     def _start_fetch(self, key: str) -> asyncio.Task[Outcome]:
         """Join the fetch of `key` in flight, or start it as a task of its own, so that a
@@ -132,11 +163,15 @@ class PreviewService:
                 code=ErrorCode.LINK_CONTENT_ERROR,
                 message="The link could not be read.",
             )
+        if isinstance(outcome, Failure) and outcome.code in _UNCACHED:
+            return outcome
         ttl = self._failure_ttl if isinstance(outcome, Failure) else self._ttl
         try:
             await self._cache.put(key, outcome, ttl)
         except Exception:
             log.exception("cache write failed")
+        # What this process kept of `key` may be older than what the cache now holds.
+        self._recent.drop(key)
         return outcome
 
     async def aclose(self) -> None:
