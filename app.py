@@ -11,20 +11,24 @@ from contextlib import AsyncExitStack, asynccontextmanager
 from urllib.parse import urlsplit
 
 from fastapi import FastAPI
-from strawberry.fastapi import GraphQLRouter
 
 from fetching import FetchPolicy, SafeFetcher
 from fetching.host_limit import HostRate
 from media import ImageLimits, build_media_service, media_router
+from previews.backend import Backend
 from previews.caches import open_cache
-from previews.direct import DirectBackend
+from previews.direct import DirectBackend, MediaIngest
+from previews.peekalink import PeekalinkBackend
 from previews.service import PreviewService
 from resolvers.context import get_context
 from schema import QueryLimits, build_schema
-from settings import Settings
+from settings import Settings, require_backend_settings
 from web.body_limit import BodyLimit
+from web.card import card_router
 from web.cors import add_cors
+from web.graphiql import graphiql_assets_router
 from web.health import health_router, writable_dir_probe
+from web.json_router import JsonRouter
 from web.keys import ApiKeys, RequireApiKey, read_keys
 from web.logs import configure_logging
 from web.metrics import HttpMetrics, Metrics, metrics_router
@@ -73,8 +77,35 @@ def _origin(url: str) -> str:
     return f"{parts.scheme}://{(parts.hostname or '').lower()}:{port}"
 
 
+def build_backend(settings: Settings, fetcher: SafeFetcher, media: MediaIngest) -> Backend:
+    """Where previews come from: our own fetcher (the default) or Peekalink's API."""
+    if settings.backend == "peekalink":
+        require_backend_settings(settings)
+        assert settings.peekalink_api_key is not None
+        return PeekalinkBackend(
+            api_key=settings.peekalink_api_key.get_secret_value(),
+            url=settings.peekalink_url,
+            concurrency=settings.peekalink_concurrency,
+            timeout=settings.peekalink_timeout,
+            retries=settings.peekalink_retries,
+            ca_bundle=settings.ca_bundle,
+        )
+    return DirectBackend(
+        fetcher,
+        max_html_bytes=settings.max_html_bytes,
+        media=media,
+        image_limits=ImageLimits(
+            max_bytes=settings.max_image_bytes, max_pixels=settings.max_image_pixels
+        ),
+        max_file_probe_bytes=settings.max_file_probe_bytes,
+        max_document_bytes=settings.max_document_bytes,
+    )
+
+
 def create_app(settings: Settings | None = None) -> FastAPI:
     settings = settings or Settings()
+    # Refused here, naming the variable, rather than inside the first request.
+    require_backend_settings(settings)
     metrics = Metrics()
 
     @asynccontextmanager
@@ -98,7 +129,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
             stack.push_async_callback(media.aclose)
             app.include_router(media_router(media))
             cache = open_cache(settings.resolved_cache_url, stale_ttl=settings.stale_ttl)
-            backend = DirectBackend(fetcher, max_html_bytes=settings.max_html_bytes, media=media)
+            backend = build_backend(settings, fetcher, media)
             service = PreviewService(
                 backend,
                 cache,
@@ -139,13 +170,15 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         max_urls=settings.max_urls_per_request,
         introspection=settings.graphiql,
     )
-    graphql = GraphQLRouter(
+    graphql = JsonRouter(
         build_schema(limits),
         context_getter=get_context,
         graphql_ide="graphiql" if settings.graphiql else None,
         allow_queries_via_get=False,
     )
     app.include_router(graphql, prefix="/graphql")
+    app.include_router(graphiql_assets_router())
+    app.include_router(card_router())
     return app
 
 

@@ -1,0 +1,1 @@
+"""`linkgraph`: previews from the terminal, the server, and the schema file."""

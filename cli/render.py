@@ -1,0 +1,47 @@
+"""The table a person reads: one row per link, the fields an app's card would show."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from rich.table import Table
+from rich.text import Text
+
+
+def count(value: Any) -> str:
+    return f"{value:,}" if isinstance(value, int) else "–"
+
+
+def summary(preview: dict[str, Any]) -> tuple[Text, Text]:
+    """The title column and the details column for one preview."""
+    kind = preview.get("__typename")
+    if kind == "PreviewError":
+        return Text(str(preview.get("code")), style="red"), Text(str(preview.get("message")))
+    user = preview.get("tiktokUser")
+    if isinstance(user, dict):
+        title = Text(str(user.get("name") or user.get("username")), style="bold")
+        if user.get("verified"):
+            title.append(" ✓", style="cyan")
+        details = Text(f"@{user.get('username')}  ")
+        details.append(
+            f"{count(user.get('followersCount'))} followers · "
+            f"{count(user.get('likesCount'))} likes · "
+            f"{count(user.get('videosCount'))} videos"
+        )
+        return title, details
+    return Text(str(preview.get("title") or "–"), style="bold"), Text(
+        str(preview.get("description") or "")
+    )
+
+
+def table(previews: list[dict[str, Any]]) -> Table:
+    grid = Table(show_lines=False, expand=False)
+    grid.add_column("Link", overflow="fold")
+    grid.add_column("Type")
+    grid.add_column("Title", overflow="fold")
+    grid.add_column("Details", overflow="fold", max_width=60)
+    for preview in previews:
+        title, details = summary(preview)
+        kind = str(preview.get("type") or preview.get("__typename"))
+        grid.add_row(str(preview.get("url")), kind, title, details)
+    return grid

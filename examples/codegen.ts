@@ -1,0 +1,32 @@
+// GraphQL Code Generator: types for the operations in *.graphql, checked against the schema
+// the server publishes (../schema.graphql), plus Apollo Client's possibleTypes map for the
+// LinkPreview interface and the PreviewResult union.
+import type { CodegenConfig } from "@graphql-codegen/cli";
+
+const config: CodegenConfig = {
+  schema: "../schema.graphql",
+  documents: ["*.graphql"],
+  emitLegacyCommonJSImports: false,
+  generates: {
+    "generated/graphql.ts": {
+      plugins: ["typescript", "typescript-operations", "typed-document-node"],
+      config: {
+        scalars: { Count: "number", DateTime: "string" },
+        enumsAsTypes: true,
+        avoidOptionals: true,
+        nonOptionalTypename: true,
+        useTypeImports: true,
+      },
+    },
+    "generated/possible-types.ts": {
+      plugins: ["fragment-matcher"],
+      config: { apolloClientVersion: 3, useExplicitTyping: true },
+    },
+    "generated/possible-types.json": {
+      plugins: ["fragment-matcher"],
+      config: { apolloClientVersion: 3 },
+    },
+  },
+};
+
+export default config;
