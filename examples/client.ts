@@ -8,8 +8,8 @@ import {
   CreatorCardDocument,
   LinkCardsDocument,
   RefreshCardDocument,
+  type CardFragment,
   type CreatorCardQuery,
-  type LinkCardsQuery,
   type PreviewErrorCode,
 } from "./generated/graphql";
 import introspection from "./generated/possible-types";
@@ -38,7 +38,7 @@ export async function request<Result, Variables extends Record<string, unknown>>
   return body.data;
 }
 
-type Preview = LinkCardsQuery["previews"][number];
+type Preview = CardFragment;
 
 /** What a list row shows for any link: the typed fields where the kind has them. */
 export interface Row {
@@ -68,6 +68,40 @@ export function row(preview: Preview): Row {
         heading: `${user.name ?? user.username}${user.verified ? " ✓" : ""}`,
         detail: `@${user.username} · ${followers.toLocaleString()} followers`,
         thumbnail: user.avatar?.thumbnail.url ?? null,
+        problem: null,
+      };
+    }
+    case "YoutubeVideoPreview": {
+      const video = preview.youtubeVideo;
+      const minutes = video.duration == null ? "" : ` · ${Math.round(video.duration / 60)} min`;
+      return {
+        url: preview.url,
+        heading: preview.title ?? video.videoId,
+        detail: `${video.user?.name ?? "YouTube"}${minutes}`,
+        thumbnail: preview.image?.medium.url ?? null,
+        problem: null,
+      };
+    }
+    case "XPostPreview": {
+      const post = preview.xPost;
+      const author = post.user ? `@${post.user.username}${post.user.verified ? " ✓" : ""}` : "X";
+      return {
+        url: preview.url,
+        heading: author,
+        detail: post.text ?? "",
+        thumbnail: preview.image?.medium.url ?? null,
+        problem: null,
+      };
+    }
+    case "GithubRepositoryPreview": {
+      const repository = preview.githubRepository;
+      const languages = repository.languages.map((language) => language.name).join(", ");
+      const stars = repository.starsCount == null ? "" : `★ ${repository.starsCount} · `;
+      return {
+        url: preview.url,
+        heading: repository.name,
+        detail: `${stars}${languages || (repository.description ?? "")}`,
+        thumbnail: preview.image?.medium.url ?? null,
         problem: null,
       };
     }

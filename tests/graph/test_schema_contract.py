@@ -104,3 +104,16 @@ def test_every_link_type_has_its_own_preview_type() -> None:
         extra = set(preview.fields) - common
         # Each carries its typed object under one key; PAGE and UNKNOWN carry none.
         assert len(extra) == (0 if preview.name in {"PagePreview", "UnknownPreview"} else 1)
+
+
+def test_readme_documents_every_preview_type_and_error_code() -> None:
+    """The README's type table and error table are the newcomer's reference: a kind or a
+    code added to the schema without a line there fails here."""
+    readme = (ROOT / "README.md").read_text()
+    graph = schema._schema
+    for name in sorted(t.__name__ for t in PREVIEW_TYPES):
+        assert f"| `{name}` |" in readme, f"README's type table lacks {name}"
+    codes = graph.type_map["PreviewErrorCode"]
+    assert isinstance(codes, GraphQLEnumType)
+    for code in codes.values:
+        assert f"| `{code}` |" in readme, f"README's error table lacks {code}"
