@@ -103,15 +103,22 @@ class MediaService:
         self._recent_icons: RecentResults[Icon] = RecentResults()
         configure_pillow(self.limits)
 
-    async def ingest_image(self, ref: ImageRef) -> ImageRef | None:
+    async def ingest_image(self, ref: ImageRef, *, data: bytes | None = None) -> ImageRef | None:
         """`ref` with its four variants pointing at stored copies, its real size, a
-        placeholder and a dominant colour; None if the image cannot be kept."""
+        placeholder and a dominant colour; None if the image cannot be kept.
+
+        `data` is the source's bytes when the caller already fetched them (a direct link to
+        an image), so the image is not downloaded a second time; they are held to the same
+        byte cap as a download.
+        """
         try:
             url = self._canonical(ref.source_url)
         except FetchError as exc:
             logger.info("image %s not kept: %s", ref.source_url, _reason(exc))
             return None
-        stored = await _single_flight(self._image_flights, url, lambda: self._store_image(url))
+        stored = await _single_flight(
+            self._image_flights, url, lambda: self._store_image(url, data)
+        )
         if stored is None:
             return None
         return msgspec.structs.replace(
@@ -153,9 +160,11 @@ class MediaService:
     async def aclose(self) -> None:
         self._executor.shutdown(wait=False, cancel_futures=True)
 
-    async def _store_image(self, url: str) -> StoredImage | None:
+    async def _store_image(self, url: str, held: bytes | None = None) -> StoredImage | None:
         try:
-            data = await self._download(url)
+            if held is not None and len(held) > self.limits.max_bytes:
+                raise ImageRejectedError("too_large", "the image is larger than the byte cap")
+            data = held if held is not None else await self._download(url)
             processed = await self._run(process_image, data)
             keys: dict[int, str] = {}
             variants: dict[str, ImageVariant] = {}

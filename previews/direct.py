@@ -65,7 +65,9 @@ T = TypeVar("T")
 class MediaIngest(Protocol):
     """What the backend needs of the media store (see media/service.py)."""
 
-    async def ingest_image(self, ref: ImageRef) -> ImageRef | None: ...
+    async def ingest_image(
+        self, ref: ImageRef, *, data: bytes | None = None
+    ) -> ImageRef | None: ...
 
     async def ingest_icon(
         self, candidates: Sequence[IconCandidate], *, page_url: str, manifest_url: str | None
@@ -204,7 +206,9 @@ class DirectBackend:
             # Over its cap: the kind and format are all the headers gave.
             return await self._headers_only(url, media_type, kind, error.status)
         read = await self._read_file(kind, response)
-        return await self._with_media(self._file_preview(url, response, read))
+        # A direct image link's bytes are the image itself: store them as read.
+        held = {response.final_url: response.body} if kind is LinkType.IMAGE else {}
+        return await self._with_media(self._file_preview(url, response, read), held)
 
     async def _read_file(self, kind: LinkType, response: FetchedResponse) -> _FileRead:
         media_type, body, size = response.media_type, response.body, _size(response)
@@ -290,15 +294,18 @@ class DirectBackend:
 
     # --- media --------------------------------------------------------------------------
 
-    async def _with_media(self, preview: Preview) -> Preview:
+    async def _with_media(self, preview: Preview, held: dict[str, bytes] | None = None) -> Preview:
         """Swap every source image (the preview's and each one inside `details`) for a
         stored copy; one that cannot be stored drops its own field.
 
         Images are ingested concurrently and once per source URL, so an avatar that is also
-        the page image is downloaded once.
+        the page image is downloaded once; `held` gives the bytes of sources already read.
         """
+        held = held or {}
         refs = {ref.source_url: ref for ref in _image_refs((preview.image, preview.details))}
-        results = await asyncio.gather(*(self._media.ingest_image(ref) for ref in refs.values()))
+        results = await asyncio.gather(
+            *(self._media.ingest_image(ref, data=held.get(url)) for url, ref in refs.items())
+        )
         stored = {url: _kept(result) for url, result in zip(refs, results, strict=True)}
         image = _swap(preview.image, stored)
         details = _swap(preview.details, stored)

@@ -22,7 +22,7 @@ QUERY = """
 query ($url: String!) {
   preview(url: $url) {
     __typename
-    ... on LinkPreview { type title }
+    ... on LinkPreview { type title image { original { url width height } } }
     ... on TiktokVideoPreview { tiktokVideo { id user { username } } }
     ... on YoutubeVideoPreview { youtubeVideo { videoId } }
     ... on YoutubeUserPreview { youtubeUser { channelId } }
@@ -152,6 +152,11 @@ def test_direct_image_link_is_an_image(graph: GraphClient, origin: CorpusOrigin)
         "format": "png",
         "hasAlphaChannel": True,
     }
+    # Refused as a page from its headers, then read once: the bytes read are the ones stored.
+    assert origin.count(url) == 2
+    stored = answer["image"]["original"]
+    assert (stored["width"], stored["height"]) == (120, 90)
+    assert "/media/" in stored["url"]
 
 
 def test_direct_video_link_is_a_video(graph: GraphClient, origin: CorpusOrigin) -> None:

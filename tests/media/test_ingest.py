@@ -318,3 +318,18 @@ async def test_inline_data_uri_images_are_decoded_without_a_fetch(
     assert ref is not None
     assert (ref.width, ref.height) == (50, 40)
     assert image_origin.count() == 0
+
+
+async def test_bytes_already_read_are_stored_without_a_download(
+    image_origin: ImageOrigin, service: MediaService
+) -> None:
+    body = images.opaque_png(200, 100)
+    url = image_origin.serve("/held.png", body, "image/png")
+    ref = await service.ingest_image(ImageRef(source_url=url), data=body)
+    assert ref is not None
+    assert (ref.width, ref.height) == (200, 100)
+    assert image_origin.count("/held.png") == 0
+    # Held bytes meet the same checks as downloaded ones: a non-image is refused.
+    junk = image_origin.serve("/junk.png", b"not an image", "image/png")
+    assert await service.ingest_image(ImageRef(source_url=junk), data=b"not an image") is None
+    assert image_origin.count("/junk.png") == 0
