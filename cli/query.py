@@ -13,6 +13,21 @@ query CliPreviews($urls: [String!]!) {
         followersCount followingCount likesCount videosCount
       }
     }
+    ... on TiktokVideoPreview { tiktokVideo { user { username } playsCount likesCount } }
+    ... on YoutubeVideoPreview { youtubeVideo { user { name } duration viewsCount } }
+    ... on YoutubeUserPreview { youtubeUser { username name videosCount } }
+    ... on XPostPreview { xPost { user { username } likesCount repostsCount } }
+    ... on XUserPreview { xUser { username name followersCount } }
+    ... on InstagramPostPreview { instagramPost { user { username } likesCount } }
+    ... on InstagramUserPreview { instagramUser { username name followersCount } }
+    ... on RedditPostPreview { redditPost { subreddit { name } likesCount commentsCount } }
+    ... on GithubRepositoryPreview { githubRepository { name starsCount forksCount } }
+    ... on AmazonProductPreview { amazonProduct { price currency rating } }
+    ... on EtsyProductPreview { etsyProduct { price currency rating } }
+    ... on ImagePreview { imageFile { format width height } }
+    ... on VideoPreview { video { format width height duration } }
+    ... on AudioPreview { audio { format artist duration } }
+    ... on DocumentPreview { document { format author pageCount } }
     ... on PreviewError { url code message }
   }
 }

@@ -7,6 +7,12 @@ from typing import Any
 from rich.table import Table
 from rich.text import Text
 
+# The LinkPreview fields the CLI asks for; any other field is the kind's typed object.
+COMMON = frozenset(
+    {"__typename", "id", "ok", "url", "finalUrl", "domain", "type", "status", "title"}
+    | {"description", "code", "message"}
+)
+
 
 def count(value: Any) -> str:
     return f"{value:,}" if isinstance(value, int) else "–"
@@ -29,9 +35,25 @@ def summary(preview: dict[str, Any]) -> tuple[Text, Text]:
             f"{count(user.get('videosCount'))} videos"
         )
         return title, details
-    return Text(str(preview.get("title") or "–"), style="bold"), Text(
-        str(preview.get("description") or "")
-    )
+    title = Text(str(preview.get("title") or "–"), style="bold")
+    typed = next((value for key, value in preview.items() if key not in COMMON and value), None)
+    if isinstance(typed, dict):
+        return title, Text(facts(typed))
+    return title, Text(str(preview.get("description") or ""))
+
+
+def facts(typed: dict[str, Any]) -> str:
+    """A kind's typed object as "name value" pairs, nested objects by their first value
+    ("user ilvy"): enough to tell kinds apart in a terminal without a layout per kind."""
+    parts = []
+    for key, value in typed.items():
+        if isinstance(value, dict):
+            value = next((inner for inner in value.values() if inner is not None), None)
+        if value is None or isinstance(value, list):
+            continue
+        shown = count(value) if isinstance(value, int) and not isinstance(value, bool) else value
+        parts.append(f"{key} {shown}")
+    return " · ".join(parts)
 
 
 def table(previews: list[dict[str, Any]]) -> Table:

@@ -51,6 +51,18 @@ def test_preview_prints_a_table_with_the_creator(settings: Settings) -> None:
     assert "TIKTOK_USER" in done.stdout
 
 
+def test_other_kinds_show_their_typed_facts(settings: Settings, graph: GraphClient) -> None:
+    video = "https://www.youtube.com/watch?v=hwMkbaS_M_c"
+    answer = graph.query(PREVIEWS, urls=[video])["previews"][0]["youtubeVideo"]
+
+    done = run(settings, "preview", video)
+
+    assert done.returncode == 0, done.stderr
+    assert "YOUTUBE_VIDEO" in done.stdout
+    assert f"viewsCount {answer['viewsCount']:,}" in done.stdout
+    assert f"user {answer['user']['name']}" in done.stdout
+
+
 def test_json_is_the_graph_answer(settings: Settings, app_url: str, graph: GraphClient) -> None:
     links = [TIKTOK, "https://www.tiktok.com/@carlosazaustre"]
 
