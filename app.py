@@ -23,6 +23,7 @@ from previews.service import PreviewService
 from resolvers.context import get_context
 from schema import QueryLimits, build_schema
 from settings import Settings, require_backend_settings
+from web.answer_cache import AnswerCache
 from web.body_limit import BodyLimit
 from web.card import card_router
 from web.cors import add_cors
@@ -144,6 +145,13 @@ def create_app(settings: Settings | None = None) -> FastAPI:
             yield
 
     app = FastAPI(title="Linkgraph", lifespan=lifespan)
+    if settings.answer_cache_max:
+        # Innermost of all: every request is still checked, limited, counted and logged.
+        app.add_middleware(
+            AnswerCache,
+            max_answers=settings.answer_cache_max,
+            max_bytes=settings.answer_cache_max_bytes,
+        )
     if settings.persisted_queries_max:
         # Innermost: inside the body limit, so a stored query is never longer than it.
         app.add_middleware(PersistedQueries, store=MemoryQueryStore(settings.persisted_queries_max))

@@ -1,10 +1,15 @@
 """The extractors section 3 compares, and the worker that times one of them.
 
 Each extractor turns a saved page (bytes, URL, Content-Type) into the title and image a
-preview would show. Ours is `parse_page` + `read_metadata` + `apply_site_rules`, exactly as
-the direct backend combines them. The peers are what a Python user might pick instead, each
-used the way its documentation shows, given the page's HTTP charset when there is one (as an
-HTTP client would) and otherwise left to its own detection:
+preview would show. Ours runs `parse_page` + `read_metadata` + `apply_site_rules`, exactly as
+the direct backend does, and answers with the generic page title and image (`read_metadata`'s):
+that is what the peers read, while a site rule's title is a platform's own wording (X posts
+as "Name on X: “text”", TikTok and X profiles without the " | TikTok" and " / X" suffixes,
+GitHub repositories by name) that would make agreement measure the rules.
+
+The peers are what a Python user might pick instead, each used the way its documentation
+shows, given the page's HTTP charset when there is one (as an HTTP client would) and
+otherwise left to its own detection:
 
 - linkpreview: `LinkPreview(Link(url, html), soup=...)` over one lxml BeautifulSoup (its
   default builds a soup per source, five parses a page: one is its fastest correct use);
@@ -82,9 +87,12 @@ def _ours() -> Extract:
     def extract(page: CorpusPage) -> Reading:
         parsed = parse_page(page.body, url=page.url, http_charset=charset_of(page.content_type))
         metadata = read_metadata(parsed)
-        site = apply_site_rules(page.url, parsed)
-        image = (site and site.image) or metadata.image
-        return (site and site.title) or metadata.title, image.source_url if image else None
+        # Timed because the direct backend runs it on every page, but not compared: a site
+        # rule's title and image are platform facts ("Name on X: “text”", a TikTok avatar at
+        # full size) that no peer reads, so agreement would measure the rules, not extraction.
+        apply_site_rules(page.url, parsed)
+        image = metadata.image
+        return metadata.title, image.source_url if image else None
 
     return extract
 

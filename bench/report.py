@@ -18,7 +18,8 @@ from bench.targets import Target
 from bench.warm import WarmResult
 
 SERVER_LABELS = {
-    "app": "linkgraph (no response cache)",
+    "app": "linkgraph (answer cache on)",
+    "app-off": "linkgraph (answer cache off)",
     "floor": "floor (plain FastAPI route, same bytes)",
 }
 
@@ -76,7 +77,7 @@ def warm_table(warm: WarmResult | None, skipped: str = "not run") -> Table:
     first: LoadResult | None = None
     for case in warm.cases:
         floor = warm.find("floor", case.label).loaded.rps
-        for server in ("app", "floor"):
+        for server in SERVER_LABELS:
             measured = warm.find(server, case.label)
             loaded, lone = measured.loaded, measured.lone
             first = first or loaded
@@ -108,7 +109,9 @@ def warm_table(warm: WarmResult | None, skipped: str = "not run") -> Table:
         table.notes.append(f"{case.label}: {case.summary}")
     table.notes.append(
         f"Origin requests while measuring: {warm.origin_requests} (every answer came from the "
-        "cache). The floor answers with the app's own bytes for the same request body."
+        "cache). The floor answers with the app's own bytes for the same request body. The "
+        "answer cache serves a repeated query's kept bytes while its previews are unchanged "
+        "(web/answer_cache.py); the targets use the app as deployed (answer cache on)."
     )
     return table
 
@@ -219,7 +222,8 @@ def extraction_table(
         "peak RSS: the process's high-water mark; Δ: its growth over the size with imports "
         "and the corpus loaded, i.e. what extraction itself took.",
         "Agreement: title with whitespace collapsed, image as an absolute URL; both empty "
-        "counts as agreeing. Peers' use is described in bench/extractors.py.",
+        "counts as agreeing; ours by its generic title and image (site rules timed, not "
+        "compared). Peers' use is described in bench/extractors.py.",
     ]
     return table
 

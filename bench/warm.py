@@ -6,9 +6,12 @@ load generator to the app and to the floor (bench/floor.py, serving the app's ow
 bytes), one after the other, under the same load: N connections in a closed loop for the
 throughput and the loaded latencies, one connection for the latency of a lone request.
 
-The app is measured as it is: Strawberry with its parser and validation caches and the
-plain-object execution path (schema/execution.py), orjson answers, over the SQLite cache with
-the service's one-second memo of recent entries (previews/recent.py); no response cache.
+The app is measured as it is: its answer cache (web/answer_cache.py) answers a repeated query
+whose previews are unchanged with kept bytes, behind every middleware; Strawberry with its
+parser and validation caches and the plain-object execution path (schema/execution.py),
+orjson answers, over the SQLite cache with the service's one-second memo of recent entries
+(previews/recent.py). A second app process over the same cache, its answer cache off
+(`LINKGRAPH_ANSWER_CACHE_MAX=0`), is measured beside it: what a query costs when it runs.
 """
 
 from __future__ import annotations
@@ -117,6 +120,13 @@ def _warm_case(http: httpx.Client, label: str, body: bytes, urls: Sequence[str])
     return Case(label, body, answer, tuple(urls), _summary(answer))
 
 
+def _same_length(http: httpx.Client, case: Case) -> None:
+    """The load generator checks every answer's length against the case's answer."""
+    answer = _post(http, case.body)
+    if len(answer) != len(case.answer):
+        raise RuntimeError(f"the app without answer cache answers {case.label} differently")
+
+
 def _spec(server: Server, case: Case, sizes: Sizes, connections: int, duration: float) -> LoadSpec:
     return LoadSpec(
         host=HOST,
@@ -183,14 +193,21 @@ def run_warm(
                 ),
                 _warm_case(http, f"{len(urls)} previews", queries.many(urls), urls),
             )
-        origin.reset()
-        responses = workdir / "floor-responses.json"
-        write_responses(responses, [(case.body, case.answer) for case in cases])
-        floor_env = base_env({RESPONSES_ENV: str(responses)})
-        with serve("floor", "bench.floor:app", floor_env, workdir) as floor:
-            measurements = [m for case in cases for m in _measure((app, floor), case, sizes)]
-            app_memory, floor_memory = memory(app.pid), memory(floor.pid)
-            origin_requests = len(origin.hits)
+        # The same cache and public URL, so its answers are the same bytes but for requestId.
+        off_env = {**env, "LINKGRAPH_ANSWER_CACHE_MAX": "0"}
+        with serve("app-off", "app:app", off_env, workdir) as app_off:
+            with httpx.Client(base_url=app_off.base_url, timeout=120) as http:
+                for case in cases:
+                    _same_length(http, case)
+            origin.reset()
+            responses = workdir / "floor-responses.json"
+            write_responses(responses, [(case.body, case.answer) for case in cases])
+            floor_env = base_env({RESPONSES_ENV: str(responses)})
+            with serve("floor", "bench.floor:app", floor_env, workdir) as floor:
+                servers = (app, app_off, floor)
+                measurements = [m for case in cases for m in _measure(servers, case, sizes)]
+                app_memory, floor_memory = memory(app.pid), memory(floor.pid)
+                origin_requests = len(origin.hits)
         profiles = (
             {case.label: _profile(app, case, sizes, workdir) for case in cases}
             if with_profile

@@ -25,6 +25,12 @@ the *output* is a concatenation of complete tags and raw-text elements that the 
 necessarily reads back exactly as we wrote them. Where our reading of the input differs from
 a browser's (exotic script escapes, a `<title>` inside SVG), we lose content, never bounds.
 
+The page is read only as far as its data needs: tokenizing stops after the last place a kept
+unit could start, found by a cheap search from the end (on real pages about half the tags
+come after it: footers, analytics scripts, templates). `head_markup` uses that shortened
+reading only when it agrees with the whole one, and tests/extraction/test_reading_extent.py
+holds the two to be equal on hostile shapes and on every corpus page.
+
 A second pattern keeps paragraph text (`<p>`, `</p>`, `<br>` and the text between tags) for
 pages that declare no description; it follows the same rules.
 
@@ -154,14 +160,27 @@ _HEAD_UNITS: Final = re.compile(
     + r"(?:"
     + rf"(?P<void><(?i:meta|link|base|html){_END}{_EXACT_TAIL})"
     + rf"|(?P<raw><(?:(?i:title){_END}{_EXACT_TAIL}{_raw_text('title')}"
-    + rf"|(?i:script){_END}{_DATA_SCRIPT}{_EXACT_TAIL}{_raw_text('script')}))"
+    + rf"|(?i:script){_END}{_DATA_SCRIPT}{_EXACT_TAIL}(?P<script_text>{_raw_text('script')})))"
     + rf"(?:</(?i:title|script){_END}{_LOOSE_TAIL})?+"
     # A kept tag that is not one after all (too many attributes, no ">") is dropped whole,
     # so that the tags inside its text are not tried again one by one.
-    + rf"|<(?:{_whole_element('title')}|{_whole_element('script')}|[A-Za-z]{_LOOSE_TAIL})"
+    + rf"|(?P<dropped><(?:{_whole_element('title')}|{_whole_element('script')}"
+    + rf"|[A-Za-z]{_LOOSE_TAIL}))"
     + r")?",
     re.ASCII | re.DOTALL,
 )
+
+
+# Where a kept unit can start: a superset to search for cheaply, and the exact start.
+# (The look-ahead on the first letters lets most "<"s be passed over without trying names.)
+_CANDIDATE: Final = re.compile(
+    r"<(?=[bhlmstBHLMST][A-Za-z]{3})(?i:meta|link|base|html|title|script)[\t\n\f\r />]",
+    re.ASCII,
+)
+_KEPT_UNIT_START: Final = re.compile(rf"<{_KEPT_START}", re.ASCII | re.DOTALL)
+# The last kept unit is looked for from the end of the page in windows this long.
+_TAIL_WINDOW: Final = 1 << 16
+_CANDIDATE_CHARS: Final = len("<script ")
 
 
 def head_markup(html: str) -> str:
@@ -169,11 +188,125 @@ def head_markup(html: str) -> str:
 
     Raw-text elements are re-closed with a plain end tag of ours, so that an end tag carrying
     thousands of attributes is not copied either.
+
+    The page is read only as far as its data needs: nothing can be kept after the last place
+    a kept unit could start, and on most pages that is well before the end (the tail is
+    analytics scripts, footers, templates), so tokenizing stops at the end of that unit. The
+    shortened reading is used only when it agrees with the whole one (see
+    `_units_until_last_candidate`); otherwise the whole page is read, so the result is always
+    that of the whole page, for at most twice the work.
     """
-    units: list[str] = []
+    last = _last_candidate(html)
+    if last is None:
+        return ""  # every kept unit starts at a candidate: there is nothing to keep
+    return _join_units(_units(html, last))[0]
+
+
+def head_parts(html: str) -> tuple[str, list[str]]:
+    """`head_markup` with every data script left empty, and the scripts' texts in order.
+
+    The texts are what the parser would have made of them (its input preprocessing turns
+    CR LF and CR into LF and NUL into U+FFFD), so a caller reads them instead of asking the
+    parsed tree: Lexbor then never copies megabytes of page state (YouTube's ytInitialData,
+    TikTok's rehydration data), and a script's end is ours, never a script-escape reading.
+    """
+    last = _last_candidate(html)
+    if last is None:
+        return "", []
+    return _join_units(_units(html, last), split_scripts=True)
+
+
+def whole_head_markup(html: str) -> str:
+    """`head_markup` reading every token of the page: the reference it must always equal."""
+    return _join_units(_all_units(html))[0]
+
+
+# A kept unit: the void tag, or the raw-text element without its end tag and where its text
+# starts in it (a script's; -1 for a title).
+_Unit = tuple[str | None, str | None, int]
+
+
+def _unit(match: re.Match[str]) -> _Unit:
+    raw_start, text_start = match.start("raw"), match.start("script_text")
+    return match["void"], match["raw"], text_start - raw_start if text_start >= 0 else -1
+
+
+def _units(html: str, last: int) -> list[_Unit]:
+    units = _units_until_last_candidate(html, last)
+    return _all_units(html) if units is None else units
+
+
+def _all_units(html: str) -> list[_Unit]:
+    return [_unit(match) for match in _HEAD_UNITS.finditer(html)]
+
+
+def _last_candidate(html: str) -> int | None:
+    """Where the last `<meta`/`<link`/`<base`/`<html`/`<title`/data `<script` starts.
+
+    Searched window by window from the end, so that only the tail after it is read. The
+    cheap pattern finds every possible start; the exact one (the look-ahead kept units
+    begin with) confirms it against the whole text.
+    """
+    end = len(html)
+    while end > 0:
+        start = max(0, end - _TAIL_WINDOW)
+        found = None
+        for match in _CANDIDATE.finditer(html, start, end + _CANDIDATE_CHARS):
+            position = match.start()
+            if position >= end:
+                break
+            if _KEPT_UNIT_START.match(html, position):
+                found = position
+        if found is not None:
+            return found
+        end = start
+    return None
+
+
+def _units_until_last_candidate(html: str, last: int) -> list[_Unit] | None:
+    """The units of `html`, tokenizing only up to the end of the unit at `last`; None when
+    that shortened reading cannot be shown to equal the whole one.
+
+    The text is cut where the unit starting at `last` would end. Every token that ends
+    before the cut is the same as in the whole text: the look-aheads that decide a token
+    read no further than the token itself (a data-script test reads at most its tag and the
+    start of its own text). A token that reaches the cut is read to the cut instead of to
+    its end. If that is the unit at `last`, the cut is its end and nothing changed. If
+    `last` was inside something (an SVG `<title>`, a `<link>` in a script's JSON, an
+    attribute value), what holds it reaches the cut: a dropped element or comment is
+    dropped either way, and a data script or title is read again from the whole text. After
+    the cut no unit can start, as `last` is the last candidate. One token can change in kind:
+    a kept-looking tag whose exact parse failed because its quoted value ran into the cut
+    (its loose reading, which ends sooner, took over); such dropped tags are rare, so any
+    of them sends the caller to the whole reading.
+    """
+    unit = _HEAD_UNITS.match(html, last)
+    cut = unit.end() if unit is not None else len(html)
+    units: list[_Unit] = []
+    final: re.Match[str] | None = None
+    for match in _HEAD_UNITS.finditer(html, 0, cut):
+        if match["dropped"] is not None:
+            return None
+        if match["void"] is not None or match["raw"] is not None:
+            units.append(_unit(match))
+            final = match
+    if final is not None and final.end() == cut and final.start("raw") not in (-1, last):
+        # A data script or title holding `last` in its text, cut short: read it whole.
+        whole = _HEAD_UNITS.match(html, final.start())
+        if whole is None or whole["raw"] is None:
+            return None
+        units[-1] = _unit(whole)
+    return units
+
+
+def _join_units(units: list[_Unit], *, split_scripts: bool = False) -> tuple[str, list[str]]:
+    """The kept units as the document Lexbor parses, within the caps; with `split_scripts`,
+    data scripts are left empty and their texts returned apart, in document order."""
+    kept: list[str] = []
+    texts: list[str] = []
     seen_html = False
     voids = raws = 0
-    for void, raw in _HEAD_UNITS.findall(html):
+    for void, raw, text_start in units:
         if void:
             if void[1] in "hH":  # only the first <html>: Lexbor merges the others' attributes
                 if seen_html:
@@ -181,13 +314,31 @@ def head_markup(html: str) -> str:
                 seen_html = True
             voids += 1
             if voids <= MAX_VOID_UNITS:
-                units.append(void)
+                kept.append(void)
         elif raw:
             raws += 1
-            if raws <= MAX_RAW_UNITS:
-                units.append(raw)
-                units.append("</title>" if raw[1] in "tT" else "</script>")
-    return "".join(units)
+            if raws > MAX_RAW_UNITS:
+                continue
+            if text_start < 0:
+                kept.append(raw)
+                kept.append("</title>")
+            elif split_scripts:
+                kept.append(raw[:text_start])
+                kept.append("</script>")
+                texts.append(_as_parsed(raw[text_start:]))
+            else:
+                kept.append(raw)
+                kept.append("</script>")
+    return "".join(kept), texts
+
+
+def _as_parsed(text: str) -> str:
+    """Script text as the HTML parser's input preprocessing and script-data state leave it."""
+    if "\r" in text:
+        text = text.replace("\r\n", "\n").replace("\r", "\n")
+    if "\x00" in text:
+        text = text.replace("\x00", "\ufffd")
+    return text
 
 
 _PARAGRAPH_START = rf"/?(?i:p|br){_END}"

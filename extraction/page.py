@@ -14,6 +14,7 @@ JSON-LD is parsed here because generic metadata reads it on every page.
 from __future__ import annotations
 
 import logging
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any, Final
@@ -21,7 +22,7 @@ from typing import Any, Final
 from selectolax.lexbor import LexborHTMLParser, LexborNode
 
 from extraction.charset import decode_html
-from extraction.flatten import head_markup
+from extraction.flatten import head_parts
 from extraction.jsondata import MAX_JSON_CHARS, inline_state
 from extraction.jsonld import first_text, read_json_ld, subjects
 from extraction.oembed import OEmbed
@@ -50,6 +51,8 @@ _HINT_RELS: Final = frozenset(
     {"stylesheet", "preload", "prefetch", "preconnect", "dns-prefetch", "modulepreload"}
 )
 _DESCRIPTION_KEYS: Final = ("og:description", "twitter:description", "description")
+# A byte that makes a body worth reading: anything but NULs and whitespace.
+_CONTENT: Final = re.compile(rb"[^\x00\t\n\f\r ]")
 
 
 @dataclass(frozen=True, slots=True)
@@ -112,11 +115,12 @@ def parse_page(body: bytes, *, url: str, http_charset: str | None = None) -> Par
 
 
 def _parse(body: bytes, url: str, http_charset: str | None) -> ParsedPage:
-    if not body.strip(b"\x00\t\n\f\r "):
+    if _CONTENT.search(body) is None:  # (not `strip`: that would copy the whole body)
         return ParsedPage(url=url)
     decoded = decode_html(body, http_charset)
-    tree = LexborHTMLParser(head_markup(decoded.text))
-    reader = _Reader()
+    markup, script_texts = head_parts(decoded.text)
+    tree = LexborHTMLParser(markup)
+    reader = _Reader(script_texts)
     for node in tree.css("meta, link, base, title, script"):
         reader.read(node)
     base_url = absolute_http_url(reader.base_href, url) if reader.base_href else None
@@ -148,7 +152,9 @@ def _parse(body: bytes, url: str, http_charset: str | None) -> ParsedPage:
 class _Reader:
     """Collects what the page declares, element by element, within the caps."""
 
-    def __init__(self) -> None:
+    def __init__(self, script_texts: list[str]) -> None:
+        # The data scripts' texts, in document order; their elements in the tree are empty.
+        self._script_texts = iter(script_texts)
         self.title: str | None = None
         self.meta: dict[str, list[str]] = {}
         self.meta_tags = 0
@@ -209,21 +215,20 @@ class _Reader:
         self.links.append((rel, href, attributes.get("type"), attributes.get("sizes")))
 
     def _script(self, node: LexborNode) -> None:
+        text = next(self._script_texts, "")  # taken first: every script element has one
         attributes = node.attributes
         kind = (attributes.get("type") or "").strip().lower()
         script_id = (attributes.get("id") or "").strip()
         if "ld+json" in kind:
-            text = node.text(deep=True) or ""
             if len(text) <= MAX_JSON_CHARS:
                 self.json_ld.append(text)
         elif script_id and ("json" in kind or script_id in STATE_SCRIPT_IDS):
             if script_id in self.json_scripts or len(self.json_scripts) >= MAX_JSON_SCRIPTS:
                 return
-            text = node.text(deep=True) or ""
             if len(text) <= MAX_JSON_CHARS:
                 self.json_scripts[script_id] = text
         elif not kind or "javascript" in kind or "ecmascript" in kind:
-            self._inline_state(node.text(deep=True) or "")
+            self._inline_state(text)
 
     def _inline_state(self, text: str) -> None:
         """An inline script's state assignment, kept under its variable name like a data

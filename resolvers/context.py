@@ -9,6 +9,7 @@ from strawberry.fastapi import BaseContext
 
 from previews.service import PreviewService
 from resolvers.loader import PreviewLoader
+from web.answer_cache import Recording, recording_of
 from web.cost import STATE_KEY, RequestCost
 from web.request_id import current_request_id
 
@@ -20,11 +21,13 @@ class Context(BaseContext):
     request_id: str | None = None
     # What this request cost (distinct links cached / fetched), read by the rate limit.
     cost: RequestCost = field(default_factory=RequestCost)
+    # What the answer cache (web/answer_cache.py) learns of this execution, when it runs.
+    recording: Recording | None = None
     loader: PreviewLoader = field(init=False)
 
     def __post_init__(self) -> None:
         super().__init__()
-        self.loader = PreviewLoader(self.service, self.cost)
+        self.loader = PreviewLoader(self.service, self.cost, self.recording)
 
 
 async def get_context(request: Request) -> Context:
@@ -33,4 +36,8 @@ async def get_context(request: Request) -> Context:
     cost = getattr(request.state, STATE_KEY, None)
     if not isinstance(cost, RequestCost):
         cost = RequestCost()
-    return Context(service=service, cost=cost, request_id=current_request_id())
+    recording = recording_of(request.state)
+    # Behind the answer cache, answers carry its placeholder where the id goes; it puts the
+    # real id in, so that the same answer can later be served with another request's id.
+    request_id = recording.placeholder if recording is not None else current_request_id()
+    return Context(service=service, cost=cost, request_id=request_id, recording=recording)

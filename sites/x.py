@@ -26,6 +26,7 @@ from typing import Final
 
 from extraction.jsonld import first_text, first_url, types_of
 from extraction.page import ParsedPage
+from extraction.text import collapse_whitespace
 from previews.record import ImageRef, LinkType, MediaItem, MediaKind, XPost, XUser
 from sites.base import SiteExtract, SiteRule
 from sites.values import (
@@ -116,7 +117,8 @@ def read_post(url: str, page: ParsedPage) -> SiteExtract | None:
     author = post.user
     who = (author.name or f"@{author.username}") if author else None
     if who and post.text:
-        title: str | None = f"{who} on X: “{post.text}”"
+        # A title is one line; the post's own line breaks stay in `text` and the description.
+        title: str | None = f"{who} on X: “{collapse_whitespace(post.text)}”"
     elif who:
         title = f"{who} on X"
     else:

@@ -207,7 +207,7 @@ def test_post_text_from_title(name: str) -> None:
     assert " ".join((post.text or "").split()) == text
     extract = read_post(url, page)
     assert extract is not None
-    assert extract.title == f"{post.user.name} on X: “{post.text}”"
+    assert extract.title == f"{post.user.name} on X: “{' '.join((post.text or '').split())}”"
 
 
 def test_post_photo_is_the_first_media() -> None:
