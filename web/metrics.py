@@ -109,6 +109,9 @@ class HttpMetrics:
     def __init__(self, app: ASGIApp, *, metrics: Metrics) -> None:
         self.app = app
         self.metrics = metrics
+        # Bounded by routes × statuses (path_label folds every other path into "other").
+        self._counters: dict[tuple[str, int], Counter] = {}
+        self._histograms: dict[str, Histogram] = {}
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
@@ -127,8 +130,25 @@ class HttpMetrics:
             await self.app(scope, receive, recording_send)
         finally:
             path = path_label(scope.get("path", ""))
-            self.metrics.requests.labels(path=path, status=str(status)).inc()
-            self.metrics.request_seconds.labels(path=path).observe(time.perf_counter() - started)
+            self._counter(path, status).inc()
+            self._histogram(path).observe(time.perf_counter() - started)
+
+    def _counter(self, path: str, status: int) -> Counter:
+        """The labelled child, looked up once per (route, status): prometheus_client's
+        `labels()` checks and hashes its arguments on every call, on every request."""
+        key = (path, status)
+        child = self._counters.get(key)
+        if child is None:
+            child = self._counters[key] = self.metrics.requests.labels(
+                path=path, status=str(status)
+            )
+        return child
+
+    def _histogram(self, path: str) -> Histogram:
+        child = self._histograms.get(path)
+        if child is None:
+            child = self._histograms[path] = self.metrics.request_seconds.labels(path=path)
+        return child
 
 
 def metrics_router(metrics: Metrics) -> APIRouter:

@@ -95,6 +95,10 @@ async def resolve_persisted(payload: dict[str, Any], store: QueryStore) -> dict[
     return payload
 
 
+# Every APQ request names its extension; a body without these bytes cannot be one.
+_APQ_MARK = b"persistedQuery"
+
+
 class PersistedQueries:
     """ASGI middleware: APQ on `POST <path>` with a JSON body; everything else passes."""
 
@@ -113,6 +117,11 @@ class PersistedQueries:
             await self.app(scope, receive, send)
             return
         body = await _read_body(receive)
+        if _APQ_MARK not in body:
+            # Not an APQ request (no hash to look up or register): passed on unparsed, since
+            # every ordinary query would otherwise pay for a JSON parse here.
+            await self.app(scope, _replay(body, receive), send)
+            return
         try:
             payload = json.loads(body)
         except ValueError:
