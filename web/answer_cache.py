@@ -36,6 +36,7 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from previews.record import Outcome
 from previews.service import Lookup, PreviewService
+from web.bodies import is_json_request, read_body, replay
 from web.cost import STATE_KEY as COST_KEY
 from web.cost import RequestCost
 from web.request_id import current_request_id
@@ -113,11 +114,11 @@ class AnswerCache:
             or scope["type"] != "http"
             or scope["method"] != "POST"
             or scope["path"] not in self.paths
-            or not _is_json(scope)
+            or not is_json_request(scope)
         ):
             await self.app(scope, receive, send)
             return
-        body = await _read_body(receive)
+        body = await read_body(receive)
         request = _request_of(body)
         key = _key_of(request) if request is not None else None
         state: dict[str, Any] = scope.setdefault("state", {})
@@ -127,7 +128,7 @@ class AnswerCache:
             if await self._serve(kept, scope, state, recording, send):
                 return
         state[STATE_KEY] = recording
-        start, answer = await self._run(scope, _replay(body, receive))
+        start, answer = await self._run(scope, replay(body, receive))
         answer_id = orjson.dumps(current_request_id())
         segments = answer.split(self._marker)
         out = answer_id.join(segments)
@@ -294,11 +295,6 @@ def _key_of(request: dict[str, Any]) -> bytes | None:
     return hashlib.blake2b(canonical, digest_size=20).digest()
 
 
-def _is_json(scope: Scope) -> bool:
-    content_type: bytes = dict(scope.get("headers") or ()).get(b"content-type", b"")
-    return content_type.split(b";")[0].strip().lower() == b"application/json"
-
-
 def _is_json_response(headers: list[tuple[bytes, bytes]]) -> bool:
     for name, value in headers:
         if name.lower() == b"content-type":
@@ -312,28 +308,3 @@ def _without_length(headers: Any) -> list[tuple[bytes, bytes]]:
 
 def _length(size: int) -> tuple[bytes, bytes]:
     return (b"content-length", str(size).encode())
-
-
-async def _read_body(receive: Receive) -> bytes:
-    chunks = []
-    while True:
-        message = await receive()
-        if message["type"] != "http.request":
-            break
-        chunks.append(message.get("body", b""))
-        if not message.get("more_body", False):
-            break
-    return b"".join(chunks)
-
-
-def _replay(body: bytes, receive: Receive) -> Receive:
-    sent = False
-
-    async def replaying_receive() -> Message:
-        nonlocal sent
-        if not sent:
-            sent = True
-            return {"type": "http.request", "body": body, "more_body": False}
-        return await receive()
-
-    return replaying_receive

@@ -20,7 +20,9 @@ import re
 from collections import OrderedDict
 from typing import Any, Protocol
 
-from starlette.types import ASGIApp, Message, Receive, Scope, Send
+from starlette.types import ASGIApp, Receive, Scope, Send
+
+from web.bodies import is_json_request, read_body, replay
 
 _HASH = re.compile(r"[0-9a-fA-F]{64}")
 
@@ -112,15 +114,15 @@ class PersistedQueries:
             scope["type"] != "http"
             or scope["method"] != "POST"
             or scope["path"] not in self.paths
-            or not _is_json(scope)
+            or not is_json_request(scope)
         ):
             await self.app(scope, receive, send)
             return
-        body = await _read_body(receive)
+        body = await read_body(receive)
         if _APQ_MARK not in body:
             # Not an APQ request (no hash to look up or register): passed on unparsed, since
             # every ordinary query would otherwise pay for a JSON parse here.
-            await self.app(scope, _replay(body, receive), send)
+            await self.app(scope, replay(body, receive), send)
             return
         try:
             payload = json.loads(body)
@@ -136,37 +138,7 @@ class PersistedQueries:
         if rewritten is not None and rewritten is not payload:
             body = json.dumps(rewritten).encode()
             scope = {**scope, "headers": _with_length(scope, len(body))}
-        await self.app(scope, _replay(body, receive), send)
-
-
-def _is_json(scope: Scope) -> bool:
-    content_type: bytes = dict(scope.get("headers") or ()).get(b"content-type", b"")
-    return content_type.split(b";")[0].strip().lower() == b"application/json"
-
-
-async def _read_body(receive: Receive) -> bytes:
-    chunks = []
-    while True:
-        message = await receive()
-        if message["type"] != "http.request":
-            break
-        chunks.append(message.get("body", b""))
-        if not message.get("more_body", False):
-            break
-    return b"".join(chunks)
-
-
-def _replay(body: bytes, receive: Receive) -> Receive:
-    sent = False
-
-    async def replaying_receive() -> Message:
-        nonlocal sent
-        if not sent:
-            sent = True
-            return {"type": "http.request", "body": body, "more_body": False}
-        return await receive()
-
-    return replaying_receive
+        await self.app(scope, replay(body, receive), send)
 
 
 def _with_length(scope: Scope, length: int) -> list[tuple[bytes, bytes]]:
