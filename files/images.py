@@ -17,6 +17,7 @@ from PIL import Image
 from media.colors import dominant_color, icon_background
 from media.decode import decode_image
 from media.errors import ImageRejectedError
+from media.headers import skip_sub_blocks
 from media.limits import ImageLimits
 from previews.record import ImageFile, VideoFile
 
@@ -116,7 +117,7 @@ def gif_duration(data: bytes) -> float | None:
         if block == 0x21 and pos + 1 < end:
             if data[pos + 1] == 0xF9 and pos + 8 <= end and data[pos + 2] == 4:
                 (pending,) = struct.unpack_from("<H", data, pos + 4)
-            pos = _skip_sub_blocks(data, pos + 2)
+            pos = skip_sub_blocks(data, pos + 2)
         elif block == 0x2C and pos + 10 <= end:
             delay = _GIF_DEFAULT_DELAY if pending is None or pending < _GIF_MIN_DELAY else pending
             centiseconds += delay
@@ -125,18 +126,7 @@ def gif_duration(data: bytes) -> float | None:
             pos += 10
             if frame_flags & 0x80:
                 pos += 3 * (2 << (frame_flags & 7))
-            pos = _skip_sub_blocks(data, pos + 1)
+            pos = skip_sub_blocks(data, pos + 1)
         else:
             break
     return centiseconds / 100 if centiseconds else None
-
-
-def _skip_sub_blocks(data: bytes, pos: int) -> int:
-    end = len(data)
-    while pos < end:
-        size = data[pos]
-        pos += 1
-        if size == 0:
-            return pos
-        pos += size
-    return end

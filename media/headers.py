@@ -69,7 +69,7 @@ def scan_gif(data: bytes, *, max_pixels: int, max_frames: int) -> GifShape:
         if block == 0x3B:  # trailer
             break
         if block == 0x21:  # extension: label, then data sub-blocks
-            pos = _skip_sub_blocks(data, pos + 2)
+            pos = skip_sub_blocks(data, pos + 2)
         elif block == 0x2C:  # image descriptor
             if pos + 10 > end:
                 raise ImageRejectedError("corrupt", "truncated GIF frame")
@@ -82,7 +82,7 @@ def scan_gif(data: bytes, *, max_pixels: int, max_frames: int) -> GifShape:
             pos += 10
             if frame_flags & 0x80:
                 pos += 3 * (2 << (frame_flags & 7))
-            pos = _skip_sub_blocks(data, pos + 1)  # after the LZW minimum code size byte
+            pos = skip_sub_blocks(data, pos + 1)  # after the LZW minimum code size byte
         else:  # junk after the frames: browsers ignore it, and so does Pillow
             break
     if frames == 0:
@@ -90,7 +90,9 @@ def scan_gif(data: bytes, *, max_pixels: int, max_frames: int) -> GifShape:
     return GifShape(width, height, frames)
 
 
-def _skip_sub_blocks(data: bytes, pos: int) -> int:
+def skip_sub_blocks(data: bytes, pos: int) -> int:
+    """The position after the GIF data sub-blocks that start at `pos` (each is a length byte
+    and that many bytes, ended by a zero length), or the end of `data` if they run off it."""
     end = len(data)
     while pos < end:
         size = data[pos]
