@@ -7,11 +7,8 @@ count what it kept and served: the answers alone cannot tell a kept answer from 
 
 from __future__ import annotations
 
-import asyncio
 import itertools
 import json
-import socket
-import threading
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -26,6 +23,7 @@ from fastapi import FastAPI
 from app import create_app
 from settings import Settings
 from tests.support.origin import CorpusOrigin, load_corpus
+from tests.support.server import serve
 from web.answer_cache import AnswerCache, _plain_query
 
 ONE = """
@@ -91,28 +89,11 @@ class Running:
 
 @contextmanager
 def running(settings: Settings, **update: Any) -> Iterator[Running]:
-    sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
-    sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-    sock.bind(("127.0.0.1", 0))
-    base_url = f"http://127.0.0.1:{sock.getsockname()[1]}"
-    app = create_app(settings.model_copy(update={"public_url": base_url, **update}))
-    import uvicorn
+    def build(base_url: str) -> FastAPI:
+        return create_app(settings.model_copy(update={"public_url": base_url, **update}))
 
-    server = uvicorn.Server(uvicorn.Config(app, log_level="warning", lifespan="on"))
-    thread = threading.Thread(target=lambda: asyncio.run(server.serve(sockets=[sock])))
-    thread.start()
-    deadline = time.monotonic() + 20
-    while not server.started:
-        if not thread.is_alive() or time.monotonic() > deadline:
-            raise RuntimeError("the app did not start")
-        time.sleep(0.02)
-    try:
-        with httpx.Client(base_url=base_url, timeout=60) as http:
-            yield Running(http, app)
-    finally:
-        server.should_exit = True
-        thread.join(timeout=20)
-        sock.close()
+    with serve(build) as (base_url, app), httpx.Client(base_url=base_url, timeout=60) as http:
+        yield Running(http, app)
 
 
 def page(origin: CorpusOrigin, name: str, title: str | None = None) -> str:
