@@ -19,12 +19,11 @@ from settings import Settings
 @contextmanager
 def serve_app(settings: Settings) -> Iterator[str]:
     """Run the app until the block ends; yields its base URL (http://127.0.0.1:PORT)."""
-    with serve(
-        lambda base_url: create_app(settings.model_copy(update={"public_url": base_url}))
-    ) as (
-        base_url,
-        _,
-    ):
+
+    def build(base_url: str) -> FastAPI:
+        return create_app(settings.model_copy(update={"public_url": base_url}))
+
+    with serve(build) as (base_url, _):
         yield base_url
 
 
