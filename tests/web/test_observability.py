@@ -7,6 +7,7 @@ import json
 import logging
 import shutil
 from collections.abc import Iterator
+from datetime import UTC, datetime
 
 import httpx
 import pytest
@@ -216,3 +217,16 @@ def test_metrics_count_cache_lookups_and_upstream_fetches(client: httpx.Client) 
         == 1
     )
     assert sample(text, "linkgraph_fetches_in_flight") == 0
+
+
+@pytest.mark.parametrize(
+    "created",
+    [1700000000.0, 1700000000.001, 1700000000.9996, 1700000000.9999996, 1764072000.5],
+)
+def test_json_log_time_is_iso_8601_utc_with_milliseconds(created: float) -> None:
+    """The formatter's cached-second clock writes what `datetime.isoformat` would, carry and
+    rounding included."""
+    record = logging.LogRecord("x", logging.INFO, __file__, 1, "m", None, None)
+    record.created = created
+    line = json.loads(JsonFormatter().format(record))
+    assert line["time"] == datetime.fromtimestamp(created, UTC).isoformat(timespec="milliseconds")
