@@ -158,9 +158,10 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.add_middleware(BodyLimit, max_bytes=settings.max_body_bytes)
     # Outermost last: the key check, then the per-client budget, then the body limit.
     app.add_middleware(RateLimit, buckets=rate_buckets(settings))
-    app.add_middleware(
-        RequireApiKey, keys=ApiKeys(read_keys(settings.api_keys, settings.api_keys_file))
-    )
+    keys = ApiKeys(read_keys(settings.api_keys, settings.api_keys_file))
+    if keys.required:
+        # With no keys configured the check would pass every request: no layer at all.
+        app.add_middleware(RequireApiKey, keys=keys)
     # Outside the key check: CORS (a preflight carries no key), then metrics and request ids
     # around everything, so refusals are counted and tagged too.
     add_cors(app, settings.cors_origins)
