@@ -205,9 +205,10 @@ class Settings(BaseSettings):
         "served while their previews are unchanged; 0 turns the answer cache off.",
     )
     answer_cache_max_bytes: int = Field(
-        default=256 * 1024,
+        default=32 * 1024 * 1024,
         gt=0,
-        description="Bytes of one answer the answer cache keeps at most; larger ones are not kept.",
+        description="Bytes of answers the answer cache keeps in all, per process; the least "
+        "recently used go first, and an answer larger than this is not kept.",
     )
     ready_timeout: float = Field(
         default=2.0, gt=0, description="Seconds each /readyz dependency check may take."

@@ -16,7 +16,7 @@ has it replaced by the request's real id, so a stored answer is a list of segmen
 
 Only queries are kept (never mutations, subscriptions or introspection), only answers without
 GraphQL `errors` (a PreviewError is an outcome like a preview and is kept), and at most
-`max_answers` of them, each at most `max_bytes`, least recently used evicted first. Answers do
+`max_answers` of them and `max_bytes` in all, least recently used evicted first. Answers do
 not depend on the API key (no resolver reads it), so one answer serves every key; the key
 check, the budget and the body limit sit outside this and see every request as before.
 """
@@ -86,6 +86,10 @@ class Answer:
     def body(self, request_id: bytes) -> bytes:
         return request_id.join(self.segments)
 
+    @property
+    def size(self) -> int:
+        return sum(len(segment) for segment in self.segments)
+
 
 class AnswerCache:
     """ASGI middleware in front of the GraphQL route, inside every other middleware."""
@@ -100,6 +104,7 @@ class AnswerCache:
         self.placeholder = "answer-cache-" + secrets.token_hex(16)
         self._marker = orjson.dumps(self.placeholder)
         self._answers: OrderedDict[bytes, Answer] = OrderedDict()
+        self._bytes = 0
         # By a digest of (query, operation name): a query may be as long as the body limit.
         self._verdicts: dict[bytes, bool] = {}
         # Requests answered with a kept answer, for tests and curious operators.
@@ -207,24 +212,34 @@ class AnswerCache:
             start.get("status") != 200
             or len(answer) > self.max_bytes
             or not _is_json_response(headers)
+            # Our router writes `data` first; a top-level `errors` member is a key, never
+            # text inside a string (whose quotes are escaped). An alias named `errors` only
+            # makes an answer not kept.
+            or not answer.startswith(b'{"data":')
+            or b'"errors":' in answer
             or not self._is_plain_query(request["query"], request.get("operationName"))
         ):
-            self._answers.pop(key, None)
-            return
-        try:
-            parsed = orjson.loads(answer)
-        except orjson.JSONDecodeError:
-            return
-        if not isinstance(parsed, dict) or "errors" in parsed or "data" not in parsed:
-            self._answers.pop(key, None)
+            self._forget(key)
             return
         keys = tuple(recording.outcomes)
-        self._answers[key] = Answer(
+        self._forget(key)
+        kept = Answer(
             tuple(segments), tuple(headers), keys, tuple(recording.outcomes[k] for k in keys)
         )
-        self._answers.move_to_end(key)
-        while len(self._answers) > self.max_answers:
-            self._answers.popitem(last=False)
+        self._answers[key] = kept
+        self._bytes += kept.size
+        while len(self._answers) > self.max_answers or self._bytes > self.max_bytes:
+            _, evicted = self._answers.popitem(last=False)
+            self._bytes -= evicted.size
+
+    @property
+    def kept_bytes(self) -> int:
+        return self._bytes
+
+    def _forget(self, key: bytes) -> None:
+        dropped = self._answers.pop(key, None)
+        if dropped is not None:
+            self._bytes -= dropped.size
 
     def _is_plain_query(self, query: str, operation_name: object) -> bool:
         """Whether the operation run is a query that does not look at the schema itself."""

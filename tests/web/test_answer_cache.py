@@ -313,6 +313,20 @@ def test_at_most_the_configured_number_of_answers_is_kept(
         assert len(app.cache) == 0
 
 
+def test_kept_answers_stay_within_the_byte_budget(settings: Settings, origin: CorpusOrigin) -> None:
+    urls = [page(origin, f"budget-{n}") for n in range(4)]
+    with running(settings) as probe:
+        size = len(probe.post(PREVIEW, variables={"url": urls[0]}).content)
+    # Room for two answers and a half, whatever the count limit allows.
+    with running(settings, answer_cache_max_bytes=size * 5 // 2) as app:
+        for url in urls:
+            app.post(PREVIEW, variables={"url": url})
+            assert app.cache.kept_bytes <= size * 5 // 2
+        assert len(app.cache) == 2
+        app.post(PREVIEW, variables={"url": urls[3]})
+        assert app.cache.served == 1
+
+
 def test_zero_turns_it_off(settings: Settings, origin: CorpusOrigin) -> None:
     url = page(origin, "off")
     with running(settings, answer_cache_max=0) as app:
