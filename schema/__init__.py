@@ -2,62 +2,24 @@
 
 from __future__ import annotations
 
+from typing import get_args
+
 import strawberry
 from strawberry.schema.config import StrawberryConfig
 
 from resolvers.mutation import Mutation
 from resolvers.query import Query
+from schema.errors import PreviewError
 from schema.execution import FastExecutionContext
 from schema.limits import QueryLimits, limit_extensions
-from schema.previews import (
-    AmazonProductPreview,
-    AudioPreview,
-    DocumentPreview,
-    EtsyProductPreview,
-    GithubRepositoryPreview,
-    ImagePreview,
-    InstagramPostPreview,
-    InstagramUserPreview,
-    LinkPreview,
-    PagePreview,
-    RedditPostPreview,
-    RedditSubredditPreview,
-    RedditUserPreview,
-    TextPreview,
-    TiktokUserPreview,
-    TiktokVideoPreview,
-    UnknownPreview,
-    VideoPreview,
-    XPostPreview,
-    XUserPreview,
-    YoutubeUserPreview,
-    YoutubeVideoPreview,
-)
+from schema.previews import LinkPreview
+from schema.results import PreviewResult
 from schema.scalars import SCALARS
 
-# Every implementation of LinkPreview; PreviewResult lists the same ones.
-PREVIEW_TYPES = (
-    TiktokUserPreview,
-    TiktokVideoPreview,
-    YoutubeVideoPreview,
-    YoutubeUserPreview,
-    XPostPreview,
-    XUserPreview,
-    InstagramPostPreview,
-    InstagramUserPreview,
-    RedditPostPreview,
-    RedditUserPreview,
-    RedditSubredditPreview,
-    GithubRepositoryPreview,
-    AmazonProductPreview,
-    EtsyProductPreview,
-    ImagePreview,
-    VideoPreview,
-    AudioPreview,
-    DocumentPreview,
-    TextPreview,
-    PagePreview,
-    UnknownPreview,
+# Every implementation of LinkPreview: the members of the PreviewResult union (the one list
+# written out) but the error.
+PREVIEW_TYPES: tuple[type, ...] = tuple(
+    member for member in get_args(get_args(PreviewResult)[0]) if member is not PreviewError
 )
 
 
