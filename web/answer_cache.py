@@ -34,7 +34,7 @@ from graphql import FieldNode, GraphQLError, OperationDefinitionNode, OperationT
 from graphql.language import Visitor, visit
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from previews.record import Outcome
+from previews.record import Outcome, Preview
 from previews.service import Lookup, PreviewService
 from web.bodies import is_json_request, read_body, replay
 from web.cost import STATE_KEY as COST_KEY
@@ -159,7 +159,7 @@ class AnswerCache:
                 return False
             found = await service.lookup(kept.keys)
             if not all(
-                new is old or new == old
+                _same_version(new, old)
                 for new, old in zip(found.outcomes, kept.outcomes, strict=True)
             ):
                 recording.prefetched = dict(zip(kept.keys, found.outcomes, strict=True))
@@ -323,3 +323,16 @@ def _without_length(headers: Any) -> list[tuple[bytes, bytes]]:
 
 def _length(size: int) -> tuple[bytes, bytes]:
     return (b"content-length", str(size).encode())
+
+
+def _same_version(new: Outcome, old: Outcome) -> bool:
+    """Whether the cache still serves the outcome an answer was built from. A preview is
+    stamped when it is fetched, so its `updated_at` names its version: every fetch, refresh
+    or other instance's write makes a new one. Comparing the stamp, not every field, keeps
+    the check cheap and exact whichever process decoded the record. Failures carry no stamp
+    and are compared whole (they are small)."""
+    if new is old:
+        return True
+    if isinstance(new, Preview) and isinstance(old, Preview):
+        return new.updated_at == old.updated_at and new.url == old.url
+    return new == old
