@@ -6,7 +6,8 @@ opened in the lifespan, so importing it (tests, `strawberry export-schema`) touc
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
+import time
+from collections.abc import AsyncIterator, Callable
 from contextlib import AsyncExitStack, asynccontextmanager
 from urllib.parse import urlsplit
 
@@ -103,7 +104,11 @@ def build_backend(settings: Settings, fetcher: SafeFetcher, media: MediaIngest) 
     )
 
 
-def create_app(settings: Settings | None = None) -> FastAPI:
+def create_app(
+    settings: Settings | None = None, *, clock: Callable[[], float] = time.time
+) -> FastAPI:
+    """`clock` is what the cache's deadlines and the memo of recent entries are read
+    against: epoch seconds, moved by hand in tests that check expiry."""
     settings = settings or Settings()
     # Refused here, naming the variable, rather than inside the first request.
     require_backend_settings(settings)
@@ -129,7 +134,9 @@ def create_app(settings: Settings | None = None) -> FastAPI:
             )
             stack.push_async_callback(media.aclose)
             app.include_router(media_router(media))
-            cache = open_cache(settings.resolved_cache_url, stale_ttl=settings.stale_ttl)
+            cache = open_cache(
+                settings.resolved_cache_url, stale_ttl=settings.stale_ttl, clock=clock
+            )
             backend = build_backend(settings, fetcher, media)
             service = PreviewService(
                 backend,
@@ -138,6 +145,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
                 failure_ttl=settings.failure_ttl,
                 url_policy=policy,
                 observer=metrics,
+                clock=clock,
             )
             stack.push_async_callback(service.aclose)
             app.state.previews = service

@@ -61,7 +61,7 @@ def _arguments(argv: list[str] | None) -> argparse.Namespace:
     parser.add_argument("--fetch-concurrency", type=int, help="LINKGRAPH_FETCH_CONCURRENCY")
     arguments = parser.parse_args(argv)
     if arguments.profile and not profile.available():
-        parser.error("--profile needs py-spy: .venv/bin/pip install -e '.[bench]'")
+        parser.error("--profile needs py-spy: scripts/setup --dev --bench")
     unknown = set(arguments.only.split(",")) - set(SECTIONS)
     if unknown:
         parser.error(f"unknown sections: {', '.join(sorted(unknown))}")

@@ -1,8 +1,8 @@
 """The saved corpus as the bench uses it: the real HTTPS origin the tests use, the pictures its
 pages point at, and which pages make up a batch.
 
-The origin is `tests.support.origin.serve_corpus`, bound to a loopback address of its own
-(127.8.1.x), so that a bench run and a test run (which takes 127.8.0.1) can happen at once.
+The origin is `tests.support.origin.serve_corpus`, bound to a free loopback address of its own,
+so that a bench run and a test run can happen at once.
 The corpus holds pages, not images, so the bench serves a generated picture at every image and
 icon URL our extractor finds on a page: the warm answers then carry image renditions,
 placeholders and colours, as a real card's would.
@@ -10,10 +10,9 @@ placeholders and colours, as a real card's would.
 
 from __future__ import annotations
 
-import errno
 import io
 from collections.abc import Iterator, Sequence
-from contextlib import ExitStack, contextmanager
+from contextlib import contextmanager
 from pathlib import Path
 from urllib.parse import urlsplit
 
@@ -33,18 +32,9 @@ TIKTOK_PROFILE = "https://www.tiktok.com/@illojuan"
 
 @contextmanager
 def corpus_origin(workdir: Path) -> Iterator[CorpusOrigin]:
-    """The corpus origin on the first free 127.8.1.x (ports 443 and 80; needs root)."""
-    with ExitStack() as stack:
-        for last in range(1, 255):
-            try:
-                origin = stack.enter_context(serve_corpus(workdir, address=f"127.8.1.{last}"))
-            except OSError as error:
-                if error.errno != errno.EADDRINUSE:  # another run has this address
-                    raise
-                continue
-            yield origin
-            return
-    raise RuntimeError("no free 127.8.1.x address for the corpus origin")
+    """The corpus origin on a free loopback address (ports 443 and 80; needs root)."""
+    with serve_corpus(workdir) as origin:
+        yield origin
 
 
 def picture(width: int, height: int, kind: str) -> bytes:

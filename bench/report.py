@@ -215,7 +215,7 @@ def extraction_table(
         table.rows.append(("peers not installed",))
         table.notes.append(
             f"Not installed: {', '.join(extraction.missing)}; "
-            "`.venv/bin/pip install -e '.[bench]'` brings them."
+            "`scripts/setup --dev --bench` brings them."
         )
     table.notes += [
         f"{ours.pages} corpus pages, {ours.megabytes:.1f} MB; each extractor runs whole passes "

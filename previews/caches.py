@@ -2,15 +2,20 @@
 
 from __future__ import annotations
 
+import time
+from collections.abc import Callable
+
 from previews.cache import PreviewCache
 from previews.redis_cache import RedisCache
 from previews.sqlite_cache import SqliteCache
 
 
-def open_cache(url: str, *, stale_ttl: float = 0.0) -> PreviewCache:
+def open_cache(
+    url: str, *, stale_ttl: float = 0.0, clock: Callable[[], float] = time.time
+) -> PreviewCache:
     """`sqlite:///path` for one machine, `redis://host:port/db` for several instances."""
     if url.startswith("sqlite:///"):
-        return SqliteCache.from_url(url, stale_ttl=stale_ttl)
+        return SqliteCache.from_url(url, stale_ttl=stale_ttl, clock=clock)
     if url.startswith(("redis://", "rediss://")):
-        return RedisCache.from_url(url, stale_ttl=stale_ttl)
+        return RedisCache.from_url(url, stale_ttl=stale_ttl, clock=clock)
     raise ValueError(f"unsupported cache URL (want sqlite:/// or redis://): {url!r}")

@@ -96,7 +96,7 @@ class RedisFlight:
                         return found
                     return await self._hold(lock, token, channel, fetch)
         finally:
-            await pubsub.aclose()  # type: ignore[no-untyped-call]
+            await pubsub.aclose()
         return None
 
     async def _lookup_holding(self, lock: str, token: str, lookup: Lookup) -> Outcome | None:

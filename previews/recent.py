@@ -11,14 +11,21 @@ process's own writes drop the key at once, so its refreshes show immediately.
 from __future__ import annotations
 
 import time
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 
 from previews.cache import Entry
 from previews.record import Failure
 
 
 class RecentEntries:
-    def __init__(self, *, lifetime: float, max_entries: int = 4096) -> None:
+    def __init__(
+        self,
+        *,
+        lifetime: float,
+        max_entries: int = 4096,
+        clock: Callable[[], float] = time.monotonic,
+    ) -> None:
+        self._clock = clock
         self._lifetime = lifetime
         self._max_entries = max_entries
         self._entries: dict[str, tuple[float, Entry]] = {}
@@ -27,7 +34,7 @@ class RecentEntries:
         """The entries still kept for `keys`, and the keys to read from the cache."""
         if self._lifetime <= 0:
             return {}, list(keys)
-        now = time.monotonic()
+        now = self._clock()
         found: dict[str, Entry] = {}
         missing: list[str] = []
         for key in keys:
@@ -41,7 +48,7 @@ class RecentEntries:
     def keep(self, entries: dict[str, Entry]) -> None:
         if self._lifetime <= 0:
             return
-        until = time.monotonic() + self._lifetime
+        until = self._clock() + self._lifetime
         for key, entry in entries.items():
             if entry.fresh and not isinstance(entry.outcome, Failure):
                 if len(self._entries) >= self._max_entries:

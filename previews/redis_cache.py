@@ -10,7 +10,7 @@ write the same key at once.
 from __future__ import annotations
 
 import time
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 
 from redis.asyncio import Redis
 
@@ -43,8 +43,17 @@ def _ms(seconds: float) -> int:
 
 class RedisCache:
     def __init__(
-        self, client: Redis, *, stale_ttl: float = 0.0, prefix: str = "linkgraph:"
+        self,
+        client: Redis,
+        *,
+        stale_ttl: float = 0.0,
+        prefix: str = "linkgraph:",
+        clock: Callable[[], float] = time.time,
     ) -> None:
+        """`clock` gives the epoch seconds that deadlines are written and read against, so
+        that tests can move time; Redis's own expiry stays on its clock, which only drops an
+        entry that this clock would also read as gone."""
+        self._clock = clock
         self._client = client
         self._stale_ttl = stale_ttl
         self._prefix = prefix
@@ -52,11 +61,13 @@ class RedisCache:
         self._flight = RedisFlight(client, prefix=prefix)
 
     @classmethod
-    def from_url(cls, url: str, *, stale_ttl: float = 0.0) -> RedisCache:
+    def from_url(
+        cls, url: str, *, stale_ttl: float = 0.0, clock: Callable[[], float] = time.time
+    ) -> RedisCache:
         """`redis://host:port/db` (or `rediss://` for TLS); connects on first use."""
         if not url.startswith(("redis://", "rediss://")):
             raise ValueError(f"not a redis:// cache URL: {url!r}")
-        return cls(Redis.from_url(url), stale_ttl=stale_ttl)
+        return cls(Redis.from_url(url), stale_ttl=stale_ttl, clock=clock)
 
     @property
     def flight(self) -> Flight:
@@ -72,7 +83,7 @@ class RedisCache:
             for key in keys:
                 pipe.hmget(self._entry_key(key), ["body", "fresh_until", "stale_until"])
             rows = await pipe.execute()
-        now = _ms(time.time())
+        now = _ms(self._clock())
         found = {}
         for key, (body, fresh_until, stale_until) in zip(keys, rows, strict=True):
             if body is None or fresh_until is None or stale_until is None:
@@ -85,7 +96,7 @@ class RedisCache:
         return found
 
     async def put(self, key: str, outcome: Outcome, ttl: float) -> None:
-        now = time.time()
+        now = self._clock()
         failed = isinstance(outcome, Failure)
         fresh_until = now + ttl
         stale_until = fresh_until if failed else fresh_until + self._stale_ttl

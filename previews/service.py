@@ -12,7 +12,8 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from collections.abc import Sequence
+import time
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 from fetching import FetchError, FetchPolicy, normalize_url
@@ -59,10 +60,11 @@ class PreviewService:
         shutdown_grace: float = 2.0,
         observer: CacheObserver | None = None,
         recent_ttl: float = 1.0,
+        clock: Callable[[], float] = time.monotonic,
     ) -> None:
         """`shutdown_grace` bounds how long `aclose` lets background refreshes finish;
         `recent_ttl` how long a fresh preview read from the cache is served from memory
-        (previews/recent.py; at most a tenth of `ttl`, 0 to always read the cache)."""
+        (previews/recent.py; at most a tenth of `ttl`, 0 to always read the cache), by `clock`."""
         self._observer = observer
         self._backend = backend
         self._cache = cache
@@ -73,7 +75,7 @@ class PreviewService:
         self._url_policy = url_policy
         self._shutdown_grace = shutdown_grace
         self._inflight: dict[str, asyncio.Task[Outcome]] = {}
-        self._recent = RecentEntries(lifetime=min(recent_ttl, ttl / 10))
+        self._recent = RecentEntries(lifetime=min(recent_ttl, ttl / 10), clock=clock)
         # Normalised forms of links seen lately: normalising is pure, and costly per link.
         self._keys: dict[str, str] = {}
 

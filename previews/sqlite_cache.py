@@ -18,7 +18,7 @@ import asyncio
 import sqlite3
 import threading
 import time
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
 
 from previews.cache import Entry, Flight, LocalFlight, decode, encode
@@ -38,7 +38,10 @@ _SWEEP_EVERY = 500
 
 
 class SqliteCache:
-    def __init__(self, path: Path, *, stale_ttl: float = 0.0) -> None:
+    def __init__(
+        self, path: Path, *, stale_ttl: float = 0.0, clock: Callable[[], float] = time.time
+    ) -> None:
+        """`clock` gives the epoch seconds that deadlines are stored in (tests move it)."""
         path.parent.mkdir(parents=True, exist_ok=True)
         self._db = sqlite3.connect(path, check_same_thread=False, isolation_level=None)
         self._db.execute("PRAGMA journal_mode=WAL")
@@ -48,12 +51,15 @@ class SqliteCache:
         self._writes = 0
         self._stale_ttl = stale_ttl
         self._flight = LocalFlight()
+        self._clock = clock
 
     @classmethod
-    def from_url(cls, url: str, *, stale_ttl: float = 0.0) -> SqliteCache:
+    def from_url(
+        cls, url: str, *, stale_ttl: float = 0.0, clock: Callable[[], float] = time.time
+    ) -> SqliteCache:
         if not url.startswith("sqlite:///"):
             raise ValueError(f"not a sqlite:/// cache URL: {url!r}")
-        return cls(Path(url.removeprefix("sqlite:///")), stale_ttl=stale_ttl)
+        return cls(Path(url.removeprefix("sqlite:///")), stale_ttl=stale_ttl, clock=clock)
 
     @property
     def flight(self) -> Flight:
@@ -72,7 +78,7 @@ class SqliteCache:
     async def get_many(self, keys: Sequence[str]) -> dict[str, Entry]:
         if not keys:
             return {}
-        now = time.time()
+        now = self._clock()
         rows = await asyncio.to_thread(self._get_many, keys, now)
         found = {}
         for key, fresh_until, body in rows:
@@ -111,7 +117,7 @@ class SqliteCache:
                 self._db.execute("DELETE FROM entries WHERE stale_until <= ?", (now,))
 
     async def put(self, key: str, outcome: Outcome, ttl: float) -> None:
-        await asyncio.to_thread(self._put, key, outcome, ttl, time.time())
+        await asyncio.to_thread(self._put, key, outcome, ttl, self._clock())
 
     def _ping(self) -> None:
         with self._lock:

@@ -7,6 +7,7 @@ import asyncio
 from datetime import UTC, datetime
 
 from previews.record import ErrorCode, Failure, LinkType, Outcome, Preview
+from previews.service import PreviewService
 
 
 def page(url: str, title: str = "v1") -> Preview:
@@ -48,3 +49,21 @@ class ScriptedBackend:
 
     async def aclose(self) -> None:
         return None
+
+
+async def settle(service: PreviewService) -> None:
+    """Wait for the background refreshes the service has started."""
+    for _ in range(1000):
+        if not service._inflight:
+            return
+        await asyncio.sleep(0.01)
+    raise AssertionError("a background refresh never finished")
+
+
+async def called(backend: ScriptedBackend, count: int) -> None:
+    """Wait until the backend has been asked `count` times (a refresh runs as its own task)."""
+    for _ in range(1000):
+        if len(backend.calls) >= count:
+            return
+        await asyncio.sleep(0.01)
+    raise AssertionError(f"the backend was asked {len(backend.calls)} times, not {count}")

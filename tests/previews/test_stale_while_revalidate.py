@@ -8,36 +8,31 @@ import asyncio
 from previews.record import Failure, Preview
 from previews.service import PreviewService
 from tests.previews.conftest import CacheFactory
-from tests.previews.scripted import ScriptedBackend
+from tests.previews.scripted import ScriptedBackend, settle
+from tests.support.clock import FakeClock
 
 URL = "https://example.com/a"
 
 
-async def settle(service: PreviewService) -> None:
-    """Wait for the background refreshes the service has started."""
-    for _ in range(500):
-        if not service._inflight:
-            return
-        await asyncio.sleep(0.01)
-    raise AssertionError("a background refresh never finished")
-
-
 async def warm_then_stale(
-    make_cache: CacheFactory, backend: ScriptedBackend, stale_ttl: float = 60
+    make_cache: CacheFactory, backend: ScriptedBackend, clock: FakeClock, stale_ttl: float = 600
 ) -> PreviewService:
-    service = PreviewService(backend, make_cache(stale_ttl=stale_ttl), ttl=0.2, failure_ttl=60)
+    """A service whose one preview has just gone stale (on the test's clock)."""
+    service = PreviewService(
+        backend, make_cache(stale_ttl=stale_ttl), ttl=20, failure_ttl=600, clock=clock
+    )
     backend.gate.set()
     await service.get_many([URL])
-    await asyncio.sleep(0.3)
+    clock.advance(30)
     backend.gate.clear()
     return service
 
 
 async def test_a_stale_preview_is_served_at_once_then_refreshed(
-    make_cache: CacheFactory,
+    make_cache: CacheFactory, clock: FakeClock
 ) -> None:
     backend = ScriptedBackend()
-    service = await warm_then_stale(make_cache, backend)
+    service = await warm_then_stale(make_cache, backend, clock)
     backend.title = "v2"
     # The backend is blocked, yet the answer comes back: it did not wait for the refresh.
     [stale] = await asyncio.wait_for(service.get_many([URL]), timeout=10)
@@ -54,10 +49,10 @@ async def test_a_stale_preview_is_served_at_once_then_refreshed(
 
 
 async def test_a_stale_key_is_refreshed_once_however_often_it_is_asked(
-    make_cache: CacheFactory,
+    make_cache: CacheFactory, clock: FakeClock
 ) -> None:
     backend = ScriptedBackend()
-    service = await warm_then_stale(make_cache, backend)
+    service = await warm_then_stale(make_cache, backend, clock)
     answers = await asyncio.gather(*(service.get_many([URL]) for _ in range(20)))
     assert all(answer == answers[0] for answer in answers)
     backend.gate.set()
@@ -67,10 +62,10 @@ async def test_a_stale_key_is_refreshed_once_however_often_it_is_asked(
 
 
 async def test_a_failed_refresh_keeps_serving_the_stale_preview(
-    make_cache: CacheFactory,
+    make_cache: CacheFactory, clock: FakeClock
 ) -> None:
     backend = ScriptedBackend()
-    service = await warm_then_stale(make_cache, backend)
+    service = await warm_then_stale(make_cache, backend, clock)
     backend.failing = True
     backend.gate.set()
     [first] = await service.get_many([URL])
@@ -84,10 +79,12 @@ async def test_a_failed_refresh_keeps_serving_the_stale_preview(
     await service.aclose()
 
 
-async def test_past_its_stale_time_a_preview_is_fetched_again(make_cache: CacheFactory) -> None:
+async def test_past_its_stale_time_a_preview_is_fetched_again(
+    make_cache: CacheFactory, clock: FakeClock
+) -> None:
     backend = ScriptedBackend()
-    service = await warm_then_stale(make_cache, backend, stale_ttl=0.1)
-    await asyncio.sleep(0.1)
+    service = await warm_then_stale(make_cache, backend, clock, stale_ttl=10)
+    clock.advance(10)
     backend.failing = True
     backend.gate.set()
     [outcome] = await service.get_many([URL])
@@ -96,9 +93,11 @@ async def test_past_its_stale_time_a_preview_is_fetched_again(make_cache: CacheF
     await service.aclose()
 
 
-async def test_closing_cancels_a_refresh_that_does_not_finish(make_cache: CacheFactory) -> None:
+async def test_closing_cancels_a_refresh_that_does_not_finish(
+    make_cache: CacheFactory, clock: FakeClock
+) -> None:
     backend = ScriptedBackend()
-    service = await warm_then_stale(make_cache, backend)
+    service = await warm_then_stale(make_cache, backend, clock)
     service._shutdown_grace = 0.1
     await service.get_many([URL])
     await asyncio.sleep(0.05)
@@ -106,9 +105,11 @@ async def test_closing_cancels_a_refresh_that_does_not_finish(make_cache: CacheF
     assert backend.cancelled == [URL]
 
 
-async def test_closing_lets_a_quick_refresh_finish(make_cache: CacheFactory) -> None:
+async def test_closing_lets_a_quick_refresh_finish(
+    make_cache: CacheFactory, clock: FakeClock
+) -> None:
     backend = ScriptedBackend()
-    service = await warm_then_stale(make_cache, backend)
+    service = await warm_then_stale(make_cache, backend, clock)
     await service.get_many([URL])
     asyncio.get_running_loop().call_later(0.05, backend.gate.set)
     await service.aclose()

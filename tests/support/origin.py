@@ -3,13 +3,17 @@
 The fetcher reaches it the way it reaches the internet: the test writes a hosts(5) file that
 maps every corpus host to one loopback address, opens that address with
 LINKGRAPH_ALLOW_NETWORKS, and trusts the origin's certificate through LINKGRAPH_CA_BUNDLE.
-The origin listens on ports 443 and 80 of its own address (127.8.0.1 by default), so URLs keep
-their real scheme, host and port; that needs root or CAP_NET_BIND_SERVICE, which CI has.
+The origin listens on ports 443 and 80 of a loopback address of its own, drawn at random from
+127.8.0.0/16 and taken only when both ports are free there, so URLs keep their real scheme,
+host and port and several runs (two test suites, a suite and the bench) share one machine;
+binding those ports needs root or CAP_NET_BIND_SERVICE, which CI has.
 """
 
 from __future__ import annotations
 
+import errno
 import json
+import random
 import re
 import ssl
 import threading
@@ -165,13 +169,14 @@ def _handler(origin: CorpusOrigin, scheme: str) -> type[BaseHTTPRequestHandler]:
                 status, content_type, body = 404, "text/plain", b"not in the corpus"
             else:
                 status, content_type, body = page.status, page.content_type, page.body
+            # Counted before the answer goes out: once the client has it, a test may count.
+            with origin.lock:
+                origin.hits.append(Hit(host, self.path, started, time.monotonic()))
             self.send_response(status)
             self.send_header("Content-Type", content_type)
             self.send_header("Content-Length", str(len(body)))
             self.end_headers()
             self.wfile.write(body)
-            with origin.lock:
-                origin.hits.append(Hit(host, self.path, started, time.monotonic()))
 
         def log_message(self, format: str, *args: object) -> None:
             return None
@@ -179,8 +184,41 @@ def _handler(origin: CorpusOrigin, scheme: str) -> type[BaseHTTPRequestHandler]:
     return Handler
 
 
+def _bind_both(
+    origin: CorpusOrigin, context: ssl.SSLContext, address: str
+) -> list[ThreadingHTTPServer]:
+    """The HTTPS and HTTP servers on `address`, or OSError when either port is taken there."""
+    https = ThreadingHTTPServer((address, 443), _handler(origin, "https"))
+    try:
+        http = ThreadingHTTPServer((address, 80), _handler(origin, "http"))
+    except OSError:
+        https.server_close()
+        raise
+    https.socket = context.wrap_socket(https.socket, server_side=True)
+    return [https, http]
+
+
+def _free_loopback_servers(
+    origin: CorpusOrigin, context: ssl.SSLContext
+) -> list[ThreadingHTTPServer]:
+    """Servers on the first random 127.8.x.y whose ports 443 and 80 are both free."""
+    draw = random.Random()
+    for _ in range(200):
+        address = f"127.8.{draw.randrange(256)}.{draw.randrange(1, 255)}"
+        try:
+            servers = _bind_both(origin, context, address)
+        except OSError as error:
+            if error.errno != errno.EADDRINUSE:  # another run holds this address
+                raise
+            continue
+        origin.address = address
+        return servers
+    raise RuntimeError("no free 127.8.x.y address for the corpus origin")
+
+
 @contextmanager
-def serve_corpus(workdir: Path, address: str = "127.8.0.1") -> Iterator[CorpusOrigin]:
+def serve_corpus(workdir: Path, address: str | None = None) -> Iterator[CorpusOrigin]:
+    """The running origin, on `address` when given, else on a free loopback address."""
     pages = load_corpus()
     hosts = sorted({urlsplit(page.url).hostname or "" for page in pages} | asset_hosts())
     ca = trustme.CA()
@@ -188,16 +226,17 @@ def serve_corpus(workdir: Path, address: str = "127.8.0.1") -> Iterator[CorpusOr
     ca_path = workdir / "corpus-ca.pem"
     ca.cert_pem.write_to_path(str(ca_path))
     hosts_path = workdir / "hosts"
-    hosts_path.write_text(f"{address} {' '.join(hosts)}\n")
-    origin = CorpusOrigin(address=address, pages={}, ca_path=ca_path, hosts_path=hosts_path)
+    origin = CorpusOrigin(address="", pages={}, ca_path=ca_path, hosts_path=hosts_path)
     origin.pages.update((_key(page.url), page) for page in pages)
 
     context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
     cert.configure_cert(context)
-    https = ThreadingHTTPServer((address, 443), _handler(origin, "https"))
-    https.socket = context.wrap_socket(https.socket, server_side=True)
-    http = ThreadingHTTPServer((address, 80), _handler(origin, "http"))
-    servers = [https, http]
+    if address is None:
+        servers = _free_loopback_servers(origin, context)
+    else:
+        servers = _bind_both(origin, context, address)
+        origin.address = address
+    hosts_path.write_text(f"{origin.address} {' '.join(hosts)}\n")
     threads = [threading.Thread(target=s.serve_forever, daemon=True) for s in servers]
     for thread in threads:
         thread.start()

@@ -107,6 +107,7 @@ class PeekalinkStandin:
             self.max_in_flight = max(self.max_in_flight, self.in_flight)
         link: str | None = None
         authorized = handler.headers.get("Authorization") == f"Bearer {self.key}"
+        recorded = False
         try:
             length = int(handler.headers.get("Content-Length") or 0)
             try:
@@ -122,6 +123,9 @@ class PeekalinkStandin:
                 reply = self._next(link)
             time.sleep(self.hold)
             body = reply.body if isinstance(reply.body, bytes) else json.dumps(reply.body).encode()
+            # Recorded before the answer goes out: once the client has it, a test may count.
+            self._record(link, authorized, started)
+            recorded = True
             handler.send_response(reply.status)
             handler.send_header("Content-Type", "application/json")
             handler.send_header("Content-Length", str(len(body)))
@@ -134,9 +138,13 @@ class PeekalinkStandin:
                 # The client stopped reading (a deadline, an over-long body): its call.
                 handler.close_connection = True
         finally:
-            with self._lock:
-                self.in_flight -= 1
-                self.calls.append(Call(link, authorized, started, time.monotonic()))
+            if not recorded:
+                self._record(link, authorized, started)
+
+    def _record(self, link: str | None, authorized: bool, started: float) -> None:
+        with self._lock:
+            self.in_flight -= 1
+            self.calls.append(Call(link, authorized, started, time.monotonic()))
 
 
 @contextmanager
