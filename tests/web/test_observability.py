@@ -6,6 +6,7 @@ import io
 import json
 import logging
 import shutil
+import time
 from collections.abc import Iterator
 from datetime import UTC, datetime
 
@@ -128,12 +129,18 @@ def test_the_access_log_line_carries_the_request_id(client: httpx.Client) -> Non
     access.setLevel(logging.INFO)
     try:
         response = client.post("/graphql", json=TYPENAME)
+        request_id = response.headers["x-request-id"]
+        # The server writes the line once the answer is sent, so it may land just after the
+        # client has the answer: wait for it (bounded) rather than race it.
+        for _ in range(300):
+            lines = [json.loads(JsonFormatter().format(record)) for record in handler.records]
+            mine = [line for line in lines if line["request_id"] == request_id]
+            if mine:
+                break
+            time.sleep(0.1)
     finally:
         access.removeHandler(handler)
         access.setLevel(level)
-    request_id = response.headers["x-request-id"]
-    lines = [json.loads(JsonFormatter().format(record)) for record in handler.records]
-    mine = [line for line in lines if line["request_id"] == request_id]
     assert len(mine) == 1, lines
     assert mine[0]["level"] == "INFO"
     assert "POST /graphql 200" in mine[0]["message"]
