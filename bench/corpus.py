@@ -22,7 +22,7 @@ from bench.extractors import charset_of
 from extraction.metadata import read_metadata
 from extraction.page import parse_page
 from media.icons import favicon_url, link_icon_urls
-from previews.record import TiktokUser
+from model.record import TiktokUser
 from sites import apply_site_rules
 from tests.support.origin import CorpusOrigin, CorpusPage, load_corpus, serve_corpus
 

@@ -31,8 +31,8 @@ from bench.warm import WarmResult
 from extraction.metadata import read_metadata
 from extraction.page import parse_page
 from fetching import normalize_url
+from model.record import Icon, LinkType, Preview
 from previews.domains import registrable_domain
-from previews.record import Icon, LinkType, Preview
 from previews.sqlite_cache import SqliteCache
 from sites import apply_site_rules
 from tests.support.origin import load_corpus

@@ -19,7 +19,7 @@ from extraction.icons import IconCandidate, icon_candidates, manifest_url
 from extraction.jsonld import JsonObject, first_text, first_url, subjects
 from extraction.page import ParsedPage
 from extraction.text import clean_text
-from previews.record import ImageRef
+from model.record import ImageRef
 
 __all__ = ["IconCandidate", "PageMetadata", "read_metadata"]
 

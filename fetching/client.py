@@ -65,7 +65,7 @@ from fetching.resolver import DnsLookup, Resolver
 from fetching.response import FetchedResponse
 from fetching.transport import build_pool
 from fetching.urls import ParsedURL, checked_url, resolve_location, self_origin_keys
-from previews.record import ErrorCode
+from model.record import ErrorCode
 
 __all__ = ["FetchPolicy", "Network", "SafeFetcher"]
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from previews.record import ErrorCode
+from model.record import ErrorCode
 
 
 class FetchError(Exception):

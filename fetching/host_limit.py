@@ -20,7 +20,7 @@ from dataclasses import dataclass
 from publicsuffixlist import PublicSuffixList
 
 from fetching.errors import FetchError
-from previews.record import ErrorCode
+from model.record import ErrorCode
 
 _psl = PublicSuffixList()
 

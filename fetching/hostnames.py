@@ -24,7 +24,7 @@ import idna
 
 from fetching.addresses import IPAddress
 from fetching.errors import FetchError
-from previews.record import ErrorCode
+from model.record import ErrorCode
 
 MAX_HOST_LENGTH = 253
 MAX_LABEL_LENGTH = 63

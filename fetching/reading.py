@@ -14,7 +14,7 @@ import httpx
 
 from fetching.decoding import SUPPORTED_ENCODINGS, Decoder, build_decoder
 from fetching.errors import FetchError
-from previews.record import ErrorCode
+from model.record import ErrorCode
 
 DEFAULT_MEDIA_TYPE = "application/octet-stream"
 READ_STEP = 64 * 1024

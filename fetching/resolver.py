@@ -22,7 +22,7 @@ from pathlib import Path
 from fetching.addresses import IPAddress
 from fetching.errors import FetchError
 from fetching.hostnames import bare_name
-from previews.record import ErrorCode
+from model.record import ErrorCode
 
 DnsLookup = Callable[[str], Awaitable[Iterable[str]]]
 

@@ -33,7 +33,7 @@ from fetching.hostnames import parse_host
 from fetching.policy import FetchPolicy
 from fetching.resolver import Resolver
 from fetching.urls import hostname_refused, port_allowed
-from previews.record import ErrorCode
+from model.record import ErrorCode
 
 
 def build_ssl_context(policy: FetchPolicy) -> ssl.SSLContext:

@@ -39,7 +39,7 @@ from fetching.addresses import is_refused
 from fetching.errors import FetchError
 from fetching.hostnames import Host, bare_name, format_host, parse_host
 from fetching.policy import FetchPolicy
-from previews.record import ErrorCode
+from model.record import ErrorCode
 
 DEFAULT_PORTS = {"http": 80, "https": 443}
 MAX_URL_BYTES = 4096

@@ -20,7 +20,7 @@ import mutagen
 from mutagen.mp3 import MP3, BitrateMode
 
 from files.kinds import subtype_name
-from previews.record import AudioFile, ImageRef
+from model.record import AudioFile, ImageRef
 
 MAX_ARTWORK_BYTES: Final = 1024 * 1024
 _MAX_TEXT: Final = 500

@@ -17,7 +17,7 @@ from typing import Any, Final
 from pypdf import PdfReader
 
 from files.kinds import DOCUMENT_FORMATS
-from previews.record import DocumentFile
+from model.record import DocumentFile
 
 logger = logging.getLogger(__name__)
 

@@ -19,7 +19,7 @@ from media.decode import decode_image
 from media.errors import ImageRejectedError
 from media.headers import skip_sub_blocks
 from media.limits import ImageLimits
-from previews.record import ImageFile, VideoFile
+from model.record import ImageFile, VideoFile
 
 _PALETTE_COLORS: Final = 16
 _SAMPLE_SIZE: Final = 64

@@ -7,7 +7,7 @@ import posixpath
 from typing import Final
 from urllib.parse import unquote, urlsplit
 
-from previews.record import LinkType
+from model.record import LinkType
 
 # Office documents and the like are kinds by their type alone; only PDF is read.
 DOCUMENT_FORMATS: Final = {

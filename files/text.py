@@ -8,7 +8,7 @@ from typing import Final
 
 from charset_normalizer import from_bytes
 
-from previews.record import TextFile
+from model.record import TextFile
 
 WORDS_PER_MINUTE: Final = 200
 MAX_TITLE_CHARS: Final = 200

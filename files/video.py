@@ -16,7 +16,7 @@ from typing import Final
 from mutagen.mp4 import MP4
 
 from files.kinds import subtype_name
-from previews.record import VideoFile
+from model.record import VideoFile
 
 MP4_BRANDS: Final = {"qt  ": "mov"}
 # Names for the common sample-entry codes; others are reported as their four characters.

@@ -42,7 +42,7 @@ from media.signing import MediaSigner, load_or_create_key
 from media.store import FileMediaStore, MediaStore, StoredObject
 from media.urls import MediaUrls
 from media.variants import Rendition
-from previews.record import Icon, ImageRef, ImageVariant
+from model.record import Icon, ImageRef, ImageVariant
 
 logger = logging.getLogger(__name__)
 

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from typing import Protocol
 
-from previews.record import Outcome
+from model.record import Outcome
 
 
 class Backend(Protocol):

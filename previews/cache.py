@@ -19,7 +19,7 @@ from typing import Protocol
 
 import msgspec
 
-from previews.record import Outcome
+from model.record import Outcome
 
 _encoder = msgspec.json.Encoder()
 _decoder = msgspec.json.Decoder(Outcome)

@@ -33,8 +33,7 @@ from files.kinds import SVG_TYPE, TEXT_TYPES, declared_size, file_name, kind_of,
 from files.text import read_text
 from files.video import read_video
 from media.limits import ImageLimits
-from previews.domains import registrable_domain
-from previews.record import (
+from model.record import (
     DETAILS_TYPES,
     AudioFile,
     Details,
@@ -49,6 +48,7 @@ from previews.record import (
     Preview,
     VideoFile,
 )
+from previews.domains import registrable_domain
 from sites import apply_site_rules
 
 HTML_TYPES: Final = ("text/html", "application/xhtml+xml")

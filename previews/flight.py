@@ -18,8 +18,8 @@ import secrets
 from redis.asyncio import Redis
 from redis.exceptions import RedisError
 
+from model.record import Outcome
 from previews.cache import Fetch, Lookup, decode, encode
-from previews.record import Outcome
 
 log = logging.getLogger(__name__)
 

@@ -13,8 +13,8 @@ from __future__ import annotations
 import time
 from collections.abc import Callable, Sequence
 
+from model.record import Failure
 from previews.cache import Entry
-from previews.record import Failure
 
 
 class RecentEntries:

@@ -14,9 +14,9 @@ from collections.abc import Callable, Sequence
 
 from redis.asyncio import Redis
 
+from model.record import Failure, Outcome
 from previews.cache import Entry, Flight, decode, encode
 from previews.flight import RedisFlight
-from previews.record import Failure, Outcome
 
 # KEYS[1]: the entry; ARGV: body, fresh_until, stale_until, ok ("1"/"0"), now (all ms).
 _PUT = """

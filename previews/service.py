@@ -17,11 +17,11 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 from fetching import FetchError, FetchPolicy, normalize_url
+from model.record import ErrorCode, Failure, Outcome
 from previews.backend import Backend
 from previews.cache import Entry, PreviewCache
 from previews.observer import CacheObserver
 from previews.recent import RecentEntries
-from previews.record import ErrorCode, Failure, Outcome
 
 log = logging.getLogger(__name__)
 

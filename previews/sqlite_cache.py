@@ -21,8 +21,8 @@ import time
 from collections.abc import Callable, Sequence
 from pathlib import Path
 
+from model.record import Failure, Outcome
 from previews.cache import Entry, Flight, LocalFlight, decode, encode
-from previews.record import Failure, Outcome
 
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS entries (

@@ -13,7 +13,7 @@ from collections.abc import Sequence
 
 from aiodataloader import DataLoader
 
-from previews.record import Outcome
+from model.record import Outcome
 from previews.service import PreviewService
 from web.answer_cache import Recording
 from web.cost import RequestCost

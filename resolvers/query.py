@@ -8,7 +8,7 @@ from typing import Annotated
 import strawberry
 from strawberry.types import Info
 
-from previews.record import Outcome
+from model.record import Outcome
 from resolvers.context import Context
 from schema.mapping import GraphResult, to_graph
 from schema.results import PreviewResult

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import strawberry
 
-from previews import record
+from model import record
 
 # The record's enums are the GraphQL enums: registering them here keeps one set of values.
 LinkType = record.LinkType

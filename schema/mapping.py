@@ -21,7 +21,7 @@ import msgspec.inspect as mi
 import strawberry
 from strawberry.types.base import get_object_definition
 
-from previews import record
+from model import record
 from schema.errors import PreviewError
 from schema.images import Icon, Image, ResponsiveImage
 from schema.link_types import files, github, instagram, reddit, shared, shops, tiktok, x, youtube

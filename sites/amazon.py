@@ -14,7 +14,7 @@ import re
 from typing import Final
 
 from extraction.page import ParsedPage
-from previews.record import AmazonProduct, LinkType
+from model.record import AmazonProduct, LinkType
 from sites.base import SiteExtract, SiteRule
 from sites.products import read_product
 from sites.values import url_host_path

@@ -12,7 +12,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from extraction.page import ParsedPage
-from previews.record import Details, ImageRef, LinkType
+from model.record import Details, ImageRef, LinkType
 
 
 @dataclass(frozen=True, slots=True)

@@ -20,7 +20,7 @@ from typing import Final
 
 from extraction.jsonld import first_text, first_url, types_of
 from extraction.page import ParsedPage
-from previews.record import Account, GithubRepository, LinkType
+from model.record import Account, GithubRepository, LinkType
 from sites.base import SiteExtract, SiteRule
 from sites.values import as_list, page_image, url_host_path
 

@@ -28,7 +28,7 @@ from typing import Final
 
 from extraction.jsonld import first_text, first_url, types_of
 from extraction.page import ParsedPage
-from previews.record import ImageRef, InstagramPost, InstagramUser, LinkType, MediaItem, MediaKind
+from model.record import ImageRef, InstagramPost, InstagramUser, LinkType, MediaItem, MediaKind
 from sites.base import SiteExtract, SiteRule
 from sites.values import (
     as_list,

@@ -19,7 +19,7 @@ from typing import Any, Final
 
 from extraction.jsonld import first_text, first_url, types_of
 from extraction.page import ParsedPage
-from previews.record import Account, MediaItem, MediaKind
+from model.record import Account, MediaItem, MediaKind
 from sites.values import as_list, page_image, whole_number
 
 _PRICE: Final = re.compile(r"\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d{1,15}(?:\.\d+)?")

@@ -23,7 +23,7 @@ from typing import Final
 
 from extraction.jsonld import first_text, first_url, types_of
 from extraction.page import ParsedPage
-from previews.record import (
+from model.record import (
     LinkType,
     MediaItem,
     MediaKind,

@@ -28,7 +28,7 @@ from urllib.parse import urlsplit
 
 from extraction.jsonld import first_text, first_url, types_of
 from extraction.page import ParsedPage
-from previews.record import LinkType, TiktokUser, Visibility
+from model.record import LinkType, TiktokUser, Visibility
 from sites.base import SiteExtract, SiteRule
 from sites.tiktok_data import HOSTS, PROFILE_URL, bio_link_url, tiktok_image, tiktok_user
 from sites.tiktok_video import RULE as VIDEO_RULE

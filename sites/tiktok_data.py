@@ -13,7 +13,7 @@ from typing import Final
 from urllib.parse import urlsplit
 
 from extraction.urls import absolute_http_url
-from previews.record import ImageRef, TiktokUser, Visibility
+from model.record import ImageRef, TiktokUser, Visibility
 from sites.values import first_count, text_value
 
 PROFILE_URL: Final = "https://www.tiktok.com/@{}"

@@ -31,7 +31,7 @@ from urllib.parse import urlsplit
 
 from extraction.jsonld import first_text, first_url, types_of
 from extraction.page import ParsedPage
-from previews.record import (
+from model.record import (
     ImageRef,
     LinkType,
     MediaItem,

@@ -15,7 +15,7 @@ from urllib.parse import urlsplit
 from extraction.jsondata import loads_lenient
 from extraction.jsonld import types_of
 from extraction.page import ParsedPage
-from previews.record import ImageRef
+from model.record import ImageRef
 
 
 def whole_number(value: object) -> int | None:

@@ -27,7 +27,7 @@ from typing import Final
 from extraction.jsonld import first_text, first_url, types_of
 from extraction.page import ParsedPage
 from extraction.text import collapse_whitespace
-from previews.record import ImageRef, LinkType, MediaItem, MediaKind, XPost, XUser
+from model.record import ImageRef, LinkType, MediaItem, MediaKind, XPost, XUser
 from sites.base import SiteExtract, SiteRule
 from sites.values import (
     as_list,

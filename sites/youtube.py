@@ -27,7 +27,7 @@ from urllib.parse import parse_qs
 from extraction.jsondata import JsonPath
 from extraction.jsonld import first_text, first_url, types_of
 from extraction.page import ParsedPage
-from previews.record import ImageRef, LinkType, YoutubeUser, YoutubeVideo
+from model.record import ImageRef, LinkType, YoutubeUser, YoutubeVideo
 from sites.base import SiteExtract, SiteRule
 from sites.values import (
     interaction_counts,

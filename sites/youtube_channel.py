@@ -15,7 +15,7 @@ from urllib.parse import urlsplit
 
 from extraction.jsondata import JsonPath
 from extraction.page import ParsedPage
-from previews.record import ImageRef, LinkType, YoutubeUser
+from model.record import ImageRef, LinkType, YoutubeUser
 from sites.base import SiteExtract, SiteRule
 from sites.values import json_path, text_value, whole_number
 

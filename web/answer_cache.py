@@ -34,7 +34,7 @@ from graphql import FieldNode, GraphQLError, OperationDefinitionNode, OperationT
 from graphql.language import Visitor, visit
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from previews.record import Outcome, Preview
+from model.record import Outcome, Preview
 from previews.service import Lookup, PreviewService
 from web.bodies import is_json_request, read_body, replay
 from web.cost import STATE_KEY as COST_KEY

@@ -19,6 +19,7 @@ from typing import Any, Final
 import certifi
 import httpx
 
+from model.record import ErrorCode, Failure, Outcome
 from previews.peekalink.convert import (
     QUOTA_CODES,
     UNAUTHORIZED_CODE,
@@ -27,7 +28,6 @@ from previews.peekalink.convert import (
     failure_from_body,
     to_preview,
 )
-from previews.record import ErrorCode, Failure, Outcome
 
 MAX_BODY_BYTES: Final = 2 * 1024 * 1024
 # Longest single wait between retries, whatever Retry-After says.

@@ -21,8 +21,7 @@ from typing import Any, Final
 
 import msgspec.inspect as mi
 
-from previews.domains import registrable_domain
-from previews.record import (
+from model.record import (
     DETAILS_TYPES,
     Account,
     Details,
@@ -40,6 +39,7 @@ from previews.record import (
     Visibility,
     XUser,
 )
+from previews.domains import registrable_domain
 
 _SIZES: Final = ("thumbnail", "medium", "large", "original")
 _INTEGER = re.compile(r"-?\d{1,20}")

@@ -20,7 +20,7 @@ import pytest
 
 from extraction.metadata import PageMetadata, read_metadata
 from extraction.page import ParsedPage, parse_page
-from previews.record import TiktokUser, Visibility
+from model.record import TiktokUser, Visibility
 from sites import SiteExtract, apply_site_rules
 
 CORPUS = Path(__file__).resolve().parents[2].parent / "shared" / "corpus"

@@ -6,7 +6,7 @@ import pytest
 
 from extraction.metadata import PageMetadata, read_metadata
 from extraction.page import parse_page
-from previews.record import ImageRef
+from model.record import ImageRef
 
 URL = "https://blog.example/posts/42"
 

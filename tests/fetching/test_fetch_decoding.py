@@ -15,7 +15,7 @@ import pytest
 from fetching import FetchError
 from fetching.decoding import ACCEPT_ENCODING, DecodingError, build_decoder
 from fetching.reading import accepts, decoder_for, parse_content_type
-from previews.record import ErrorCode
+from model.record import ErrorCode
 from tests.fetching.harness import Bombs, MiB, check_small_bombs
 
 brotli: Any = importlib.import_module("brotli")

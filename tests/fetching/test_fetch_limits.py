@@ -11,7 +11,7 @@ from collections.abc import Iterator
 import pytest
 
 from fetching import FetchError, SafeFetcher
-from previews.record import ErrorCode
+from model.record import ErrorCode
 from tests.fetching.conftest import MakeFetcher
 from tests.fetching.harness import ORIGIN_HOST, FakeDns, HostileOrigin, MiB, SpyBackend, loads
 

@@ -8,7 +8,7 @@ import urllib.parse
 import pytest
 
 from fetching import FetchError, SafeFetcher
-from previews.record import ErrorCode
+from model.record import ErrorCode
 from tests.fetching.conftest import MakeFetcher
 from tests.fetching.harness import ORIGIN_HOST, Canary, HostileOrigin, SpyBackend, loads
 

@@ -11,7 +11,7 @@ import pytest
 
 from fetching import FetchError
 from fetching.resolver import Resolver, parse_hosts, system_lookup
-from previews.record import ErrorCode
+from model.record import ErrorCode
 from tests.fetching.harness import FakeDns
 
 ip = ipaddress.ip_address

@@ -19,7 +19,7 @@ import time
 import pytest
 
 from fetching import FetchError, FetchPolicy, SafeFetcher, normalize_url
-from previews.record import ErrorCode
+from model.record import ErrorCode
 from tests.fetching.conftest import MakeFetcher, install_routes
 from tests.fetching.harness import (
     ORIGIN_HOST,

@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 
 from fetching import FetchError
-from previews.record import ErrorCode
+from model.record import ErrorCode
 from tests.fetching.conftest import MakeFetcher, TlsSetup
 from tests.fetching.harness import ORIGIN_HOST, SpyBackend
 

@@ -9,7 +9,7 @@ import pytest
 
 from fetching import FetchError, FetchPolicy, normalize_url
 from fetching.urls import INTERNAL_SERVICE_PORTS, parse_url, port_allowed, resolve_location
-from previews.record import ErrorCode
+from model.record import ErrorCode
 
 NORMALISED = [
     ("example.com/path", "https://example.com/path"),

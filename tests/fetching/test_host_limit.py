@@ -6,7 +6,7 @@ import pytest
 
 from fetching import FetchError
 from fetching.host_limit import HostLimiter, HostRate, TokenBucket, host_group
-from previews.record import ErrorCode
+from model.record import ErrorCode
 from tests.fetching.conftest import MakeFetcher
 from tests.fetching.harness import HostileOrigin, MiB
 

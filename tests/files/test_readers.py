@@ -15,7 +15,7 @@ from files.kinds import declared_size, file_name, kind_of, subtype_name
 from files.text import read_text
 from files.video import read_video
 from media.limits import ImageLimits
-from previews.record import ImageFile, LinkType, VideoFile
+from model.record import ImageFile, LinkType, VideoFile
 from tests.files import samples
 
 LIMITS = ImageLimits()

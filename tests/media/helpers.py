@@ -5,7 +5,7 @@ from __future__ import annotations
 import httpx
 from PIL import Image
 
-from previews.record import ImageRef, ImageVariant
+from model.record import ImageRef, ImageVariant
 from tests.media import images
 
 VARIANT_FIELDS = ("thumbnail", "medium", "large", "original")

@@ -10,7 +10,7 @@ from dataclasses import dataclass
 import httpx
 
 from media import MediaService
-from previews.record import Icon
+from model.record import Icon
 from tests.media import images
 from tests.media.origin import ImageOrigin
 

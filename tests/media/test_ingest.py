@@ -16,7 +16,7 @@ from fetching import SafeFetcher
 from media import MediaService, build_media_service
 from media.limits import ImageLimits
 from media.processing import ProcessedImage, process_image
-from previews.record import ImageRef
+from model.record import ImageRef
 from tests.media import images
 from tests.media.conftest import PUBLIC_URL, make_policy
 from tests.media.helpers import get_image, variants

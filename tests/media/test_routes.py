@@ -10,7 +10,7 @@ import pytest
 
 from media import MediaService
 from media.routes import etag_matches
-from previews.record import ImageRef
+from model.record import ImageRef
 from tests.media import images
 from tests.media.conftest import PUBLIC_URL
 from tests.media.helpers import variants

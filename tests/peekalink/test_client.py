@@ -6,8 +6,8 @@ import asyncio
 from datetime import UTC, datetime, timedelta
 from email.utils import format_datetime
 
+from model.record import ErrorCode, Failure, Preview
 from previews.peekalink import PeekalinkBackend
-from previews.record import ErrorCode, Failure, Preview
 from tests.peekalink.conftest import KEY
 from tests.support.peekalink_standin import PeekalinkStandin, error_reply, page_reply
 

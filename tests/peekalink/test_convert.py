@@ -12,8 +12,7 @@ from typing import Any
 
 import pytest
 
-from previews.peekalink.convert import decode_body, failure_from_body, to_preview
-from previews.record import (
+from model.record import (
     DETAILS_TYPES,
     EtsyProduct,
     GithubRepository,
@@ -27,6 +26,7 @@ from previews.record import (
     XPost,
     YoutubeVideo,
 )
+from previews.peekalink.convert import decode_body, failure_from_body, to_preview
 
 NOW = datetime(2026, 1, 2, 3, 4, 5, tzinfo=UTC)
 

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from previews.record import ErrorCode, Failure, Outcome
+from model.record import ErrorCode, Failure, Outcome
 from previews.service import PreviewService
 from previews.sqlite_cache import SqliteCache
 

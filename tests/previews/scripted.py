@@ -6,7 +6,7 @@ from __future__ import annotations
 import asyncio
 from datetime import UTC, datetime
 
-from previews.record import ErrorCode, Failure, LinkType, Outcome, Preview
+from model.record import ErrorCode, Failure, LinkType, Outcome, Preview
 from previews.service import PreviewService
 
 

@@ -7,8 +7,8 @@ how fast the machine runs the test (Redis's own expiry, on its real clock, is mi
 
 from __future__ import annotations
 
+from model.record import ErrorCode, Failure
 from previews.cache import Entry
-from previews.record import ErrorCode, Failure
 from tests.previews.conftest import CacheFactory
 from tests.previews.scripted import page
 from tests.support.clock import FakeClock

@@ -8,8 +8,7 @@ import asyncio
 from datetime import UTC, datetime
 from pathlib import Path
 
-from previews.direct import DirectBackend
-from previews.record import (
+from model.record import (
     Account,
     AudioFile,
     DocumentFile,
@@ -28,6 +27,7 @@ from previews.record import (
     XPost,
     XUser,
 )
+from previews.direct import DirectBackend
 from tests.fetching.harness import HostileOrigin, MiB, Reply, repeat
 from tests.files import backend as fixtures
 from tests.files import samples

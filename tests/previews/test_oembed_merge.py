@@ -8,8 +8,8 @@ import json
 
 import pytest
 
+from model.record import LinkType, Outcome, Preview
 from previews.direct import DirectBackend
-from previews.record import LinkType, Outcome, Preview
 from tests.fetching.harness import HostileOrigin, Reply
 from tests.files import backend as fixtures
 from tests.files import samples

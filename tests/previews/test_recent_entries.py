@@ -6,7 +6,7 @@ its memo of that link has lapsed, never later; a service's own fetch shows at on
 
 from __future__ import annotations
 
-from previews.record import Preview
+from model.record import Preview
 from previews.service import PreviewService
 from tests.previews.conftest import CacheFactory
 from tests.previews.scripted import ScriptedBackend, called, page, settle

@@ -7,7 +7,7 @@ import asyncio
 
 import redis.asyncio
 
-from previews.record import Preview
+from model.record import Preview
 from previews.redis_cache import RedisCache
 from previews.service import PreviewService
 from tests.previews.scripted import ScriptedBackend

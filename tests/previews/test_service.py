@@ -10,7 +10,7 @@ import asyncio
 from datetime import UTC, datetime
 from pathlib import Path
 
-from previews.record import ErrorCode, Failure, LinkType, Outcome, Preview
+from model.record import ErrorCode, Failure, LinkType, Outcome, Preview
 from previews.service import PreviewService
 from previews.sqlite_cache import SqliteCache
 

@@ -6,8 +6,8 @@ import sqlite3
 from datetime import UTC, datetime
 from pathlib import Path
 
+from model.record import ImageRef, LinkType, Preview, TiktokUser, Visibility
 from previews.cache import Entry
-from previews.record import ImageRef, LinkType, Preview, TiktokUser, Visibility
 from previews.sqlite_cache import SqliteCache
 
 USER = TiktokUser(

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import asyncio
 
-from previews.record import Failure, Preview
+from model.record import Failure, Preview
 from previews.service import PreviewService
 from tests.previews.conftest import CacheFactory
 from tests.previews.scripted import ScriptedBackend, settle

@@ -7,7 +7,7 @@ import json
 import pytest
 
 from extraction.page import ParsedPage, parse_page
-from previews.record import GithubRepository, LinkType
+from model.record import GithubRepository, LinkType
 from sites.github import matches_repository, read_repository, repository_path
 from tests.sites.corpus_pages import corpus
 

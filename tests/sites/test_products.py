@@ -11,7 +11,7 @@ from typing import Any
 import pytest
 
 from extraction.page import ParsedPage, parse_page
-from previews.record import AmazonProduct, EtsyProduct, LinkType
+from model.record import AmazonProduct, EtsyProduct, LinkType
 from sites import amazon, etsy
 from sites.products import price_value
 from tests.sites.corpus_pages import corpus

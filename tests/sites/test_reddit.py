@@ -11,7 +11,7 @@ import pytest
 
 from extraction.oembed import OEmbed
 from extraction.page import ParsedPage, parse_page
-from previews.record import LinkType, RedditPost, RedditPostKind, RedditSubreddit, RedditUser
+from model.record import LinkType, RedditPost, RedditPostKind, RedditSubreddit, RedditUser
 from sites.reddit import (
     matches_post,
     matches_subreddit,

@@ -7,7 +7,7 @@ import json
 import pytest
 
 from extraction.page import ParsedPage, parse_page
-from previews.record import LinkType, TiktokUser, Visibility
+from model.record import LinkType, TiktokUser, Visibility
 from sites import RULES, SiteExtract, SiteRule, apply_site_rules
 
 PAGE = ParsedPage(url="https://example.com/")

@@ -8,7 +8,7 @@ from typing import Any
 import pytest
 
 from extraction.page import ParsedPage, parse_page
-from previews.record import ImageRef, LinkType, TiktokUser, Visibility
+from model.record import ImageRef, LinkType, TiktokUser, Visibility
 from sites.tiktok import matches_profile, profile_handle, read_profile
 
 URL = "https://www.tiktok.com/@khaby.lame"

@@ -14,7 +14,7 @@ import pytest
 
 from extraction.oembed import OEmbed
 from extraction.page import ParsedPage, parse_page
-from previews.record import LinkType, MediaKind, TiktokVideo
+from model.record import LinkType, MediaKind, TiktokVideo
 from sites import apply_site_rules
 from sites.tiktok import matches_profile
 from sites.tiktok_video import matches_video, read_video, video_url

@@ -11,7 +11,7 @@ import pytest
 
 from extraction.oembed import OEmbed
 from extraction.page import ParsedPage, parse_page
-from previews.record import LinkType, MediaKind, XPost, XUser
+from model.record import LinkType, MediaKind, XPost, XUser
 from sites.x import matches_post, matches_user, read_post, read_user
 from tests.sites.corpus_pages import corpus
 

@@ -15,7 +15,7 @@ import pytest
 
 from extraction.oembed import OEmbed
 from extraction.page import ParsedPage, parse_page
-from previews.record import LinkType, YoutubeUser, YoutubeVideo
+from model.record import LinkType, YoutubeUser, YoutubeVideo
 from sites import apply_site_rules
 from sites.base import SiteExtract
 from sites.youtube import RULES, read_video, video_id
