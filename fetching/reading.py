@@ -13,8 +13,7 @@ from collections.abc import AsyncIterable, Collection
 import httpx
 
 from fetching.decoding import SUPPORTED_ENCODINGS, Decoder, build_decoder
-from fetching.errors import FetchError
-from model.record import ErrorCode
+from fetching.errors import TooLargeError, UnusableContentError
 
 DEFAULT_MEDIA_TYPE = "application/octet-stream"
 READ_STEP = 64 * 1024
@@ -47,7 +46,7 @@ def accepts(media_type: str, accept: Collection[str]) -> bool:
 
 
 def decoder_for(headers: httpx.Headers, status: int) -> Decoder:
-    """The decoder for the Content-Encoding; one we did not advertise is LINK_CONTENT_ERROR
+    """The decoder for the Content-Encoding; one we did not advertise is UnusableContentError
     (we could not bound it, and a conforming origin never sends it)."""
     encodings: list[str] = []
     for value in headers.get_list("content-encoding"):
@@ -56,8 +55,7 @@ def decoder_for(headers: httpx.Headers, status: int) -> Decoder:
             if token and token != "identity":
                 encodings.append(_EQUIVALENT_ENCODINGS.get(token, token))
     if any(encoding not in SUPPORTED_ENCODINGS for encoding in encodings):
-        raise FetchError(
-            ErrorCode.LINK_CONTENT_ERROR,
+        raise UnusableContentError(
             "the link's content is in an encoding that was not requested",
             status=status,
         )
@@ -67,7 +65,7 @@ def decoder_for(headers: httpx.Headers, status: int) -> Decoder:
 def check_declared_length(headers: httpx.Headers, max_bytes: int, status: int) -> None:
     declared = headers.get("content-length", "").strip()
     if declared.isdigit() and int(declared) > max_bytes:
-        raise FetchError(ErrorCode.LINK_TOO_LARGE, "the link's content is too large", status=status)
+        raise TooLargeError("the link's content is too large", status=status)
 
 
 async def read_capped(
@@ -104,8 +102,6 @@ async def read_capped(
         overflow = drain()
     if overflow:
         if not truncate:
-            raise FetchError(
-                ErrorCode.LINK_TOO_LARGE, "the link's content is too large", status=status
-            )
+            raise TooLargeError("the link's content is too large", status=status)
         del body[max_bytes:]
     return bytes(body), overflow

@@ -49,6 +49,7 @@ from model.record import (
     VideoFile,
 )
 from previews.domains import registrable_domain
+from previews.errors import error_code
 from sites import apply_site_rules
 
 HTML_TYPES: Final = ("text/html", "application/xhtml+xml")
@@ -201,7 +202,7 @@ class DirectBackend:
                 url, accept=accept, max_bytes=cap, truncate=truncate, headers=headers
             )
         except FetchError as error:
-            if error.code is not ErrorCode.LINK_TOO_LARGE:
+            if error_code(error) is not ErrorCode.LINK_TOO_LARGE:
                 return _failure(url, error)
             # Over its cap: the kind and format are all the headers gave.
             return await self._headers_only(url, media_type, kind, error.status)
@@ -313,7 +314,7 @@ class DirectBackend:
 
 
 def _refused_type(error: FetchError) -> bool:
-    return error.code is ErrorCode.LINK_IS_NOT_SUPPORTED and error.media_type is not None
+    return error_code(error) is ErrorCode.LINK_IS_NOT_SUPPORTED and error.media_type is not None
 
 
 def _size(response: FetchedResponse) -> int | None:
@@ -388,8 +389,9 @@ def _swap(value: T, stored: dict[str, ImageRef | None]) -> T:
 
 
 def _failure(url: str, error: FetchError) -> Failure:
-    if error.code is ErrorCode.LINK_IS_NOT_SUPPORTED and error.media_type:
+    code = error_code(error)
+    if code is ErrorCode.LINK_IS_NOT_SUPPORTED and error.media_type:
         message = f"Links to {error.media_type} content are not previewed."
     else:
         message = error.message
-    return Failure(url=url, code=error.code, message=message, status=error.status)
+    return Failure(url=url, code=code, message=message, status=error.status)
