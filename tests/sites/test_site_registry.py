@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 
 import pytest
 
@@ -19,12 +20,16 @@ USER = TiktokUser(
 )
 
 
+ANY_URL = re.compile(r".*", re.DOTALL)
+NO_URL = re.compile(r"(?!)")
+
+
 def rule(name: str, result: SiteExtract | None, matches: bool = True) -> SiteRule:
     return SiteRule(
         name=name,
         link_type=LinkType.TIKTOK_USER,
-        matches=lambda url: matches,
-        extract=lambda url, page: result,
+        url=ANY_URL if matches else NO_URL,
+        extract=lambda found, page: result,
     )
 
 
@@ -48,8 +53,8 @@ def test_every_platform_kind_has_a_rule() -> None:
 
 
 def test_first_matching_rule_with_a_result_wins() -> None:
-    first = SiteExtract(link_type=LinkType.TIKTOK_USER, details=USER, title="first")
-    second = SiteExtract(link_type=LinkType.TIKTOK_USER, details=USER, title="second")
+    first = SiteExtract(details=USER, title="first")
+    second = SiteExtract(details=USER, title="second")
     rules = (
         rule("skip", second, matches=False),
         rule("empty", None),
@@ -65,12 +70,12 @@ def test_no_rule_means_a_generic_page() -> None:
 
 
 def test_a_failing_rule_is_skipped(caplog: pytest.LogCaptureFixture) -> None:
-    def broken(url: str, page: ParsedPage) -> SiteExtract | None:
+    def broken(found: re.Match[str], page: ParsedPage) -> SiteExtract | None:
         raise KeyError("surprise")
 
-    fallback = SiteExtract(link_type=LinkType.TIKTOK_USER, details=USER)
+    fallback = SiteExtract(details=USER)
     rules = (
-        SiteRule("broken", LinkType.TIKTOK_USER, matches=lambda url: True, extract=broken),
+        SiteRule("broken", LinkType.TIKTOK_USER, url=ANY_URL, extract=broken),
         rule("fallback", fallback),
     )
     assert apply_site_rules("https://example.com/", PAGE, rules) is fallback
