@@ -21,8 +21,7 @@ from sites.values import json_path, text_value, whole_number
 HOSTS: Final = frozenset({"youtube.com", "www.youtube.com", "m.youtube.com", "music.youtube.com"})
 _CHANNEL_ID: Final = re.compile(r"UC[A-Za-z0-9_-]{22}")
 CHANNEL_URL: Final = url_pattern(
-    one_of(HOSTS)
-    + r"/(?:channel/(?P<id>UC[A-Za-z0-9_-]{22})|@(?P<handle>[\w.-]{1,100})"
+    one_of(HOSTS) + r"/(?:channel/(?P<id>UC[A-Za-z0-9_-]{22})|@(?P<handle>[\w.-]{1,100})"
     r"|(?:c|user)/[\w.-]{1,100})"
     r"(?:/(?:featured|videos|shorts|streams|playlists|community|about))?/?"
 )
