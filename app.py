@@ -15,6 +15,7 @@ from fastapi import FastAPI
 
 from fetching import FetchPolicy, SafeFetcher
 from fetching.host_limit import HostRate
+from graph import build_schema
 from media import ImageLimits, build_media_service, media_router
 from previews.backend import Backend
 from previews.caches import open_cache
@@ -22,7 +23,7 @@ from previews.direct import DirectBackend, MediaIngest
 from previews.peekalink import PeekalinkBackend
 from previews.service import PreviewService
 from resolvers.context import get_context
-from schema import QueryLimits, build_schema
+from schema.limits import QueryLimits
 from settings import Settings, require_backend_settings
 from web.answer_cache import AnswerCache
 from web.body_limit import BodyLimit

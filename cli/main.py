@@ -131,7 +131,7 @@ def export_schema(
     """Write the schema's SDL, the contract clients generate code from."""
     from strawberry.printer import print_schema
 
-    from schema import schema
+    from graph import schema
 
     text = print_schema(schema) + "\n"
     if str(output) == "-":

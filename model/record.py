@@ -11,7 +11,7 @@ from __future__ import annotations
 import enum
 from datetime import datetime
 from decimal import Decimal
-from typing import Final
+from typing import Final, get_args
 
 import msgspec
 
@@ -451,7 +451,10 @@ class TextFile(msgspec.Struct, frozen=True, tag="TEXT", tag_field="kind"):
     estimated_reading_time_in_minutes: int | None = None
 
 
-# The typed object of a preview: one struct per link kind, told apart by its `kind` tag.
+# The registry of link kinds with a typed object: one line per kind, in the order clients see
+# them (the PreviewResult union's). Everything else derives from it: the kind of each struct
+# (its msgspec tag, a LinkType value), the graph's preview types and union (schema/), and the
+# tagged union the cache stores. PAGE and UNKNOWN are the kinds without a typed object.
 Details = (
     TiktokUser
     | TiktokVideo
@@ -474,27 +477,15 @@ Details = (
     | TextFile
 )
 
-# The link kind each typed object belongs to.
+
+def _kind(struct: type[msgspec.Struct]) -> LinkType:
+    """A typed object's link kind: its tag, a LinkType value (an unknown one fails the import)."""
+    return LinkType(struct.__struct_config__.tag)
+
+
+# The link kind each typed object belongs to, in the registry's order.
 DETAILS_TYPES: Final[dict[type[Details], LinkType]] = {
-    TiktokUser: LinkType.TIKTOK_USER,
-    TiktokVideo: LinkType.TIKTOK_VIDEO,
-    YoutubeVideo: LinkType.YOUTUBE_VIDEO,
-    YoutubeUser: LinkType.YOUTUBE_USER,
-    XPost: LinkType.X_POST,
-    XUser: LinkType.X_USER,
-    InstagramPost: LinkType.INSTAGRAM_POST,
-    InstagramUser: LinkType.INSTAGRAM_USER,
-    RedditPost: LinkType.REDDIT_POST,
-    RedditUser: LinkType.REDDIT_USER,
-    RedditSubreddit: LinkType.REDDIT_SUBREDDIT,
-    GithubRepository: LinkType.GITHUB_REPOSITORY,
-    AmazonProduct: LinkType.AMAZON_PRODUCT,
-    EtsyProduct: LinkType.ETSY_PRODUCT,
-    ImageFile: LinkType.IMAGE,
-    VideoFile: LinkType.VIDEO,
-    AudioFile: LinkType.AUDIO,
-    DocumentFile: LinkType.DOCUMENT,
-    TextFile: LinkType.TEXT,
+    struct: _kind(struct) for struct in get_args(Details)
 }
 
 

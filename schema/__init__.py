@@ -1,41 +1,6 @@
-"""The GraphQL schema clients see. `strawberry export-schema schema:schema` prints it."""
+"""The GraphQL types clients see: previews, their typed objects, images, errors, limits.
 
-from __future__ import annotations
-
-from typing import get_args
-
-import strawberry
-from strawberry.schema.config import StrawberryConfig
-
-from resolvers.mutation import Mutation
-from resolvers.query import Query
-from schema.errors import PreviewError
-from schema.execution import FastExecutionContext
-from schema.limits import QueryLimits, limit_extensions
-from schema.previews import LinkPreview
-from schema.results import PreviewResult
-from schema.scalars import SCALARS
-
-# Every implementation of LinkPreview: the members of the PreviewResult union (the one list
-# written out) but the error.
-PREVIEW_TYPES: tuple[type, ...] = tuple(
-    member for member in get_args(get_args(PreviewResult)[0]) if member is not PreviewError
-)
-
-
-def build_schema(limits: QueryLimits | None = None) -> strawberry.Schema:
-    """The schema, with the request limits the app enforces (they do not change its SDL)."""
-    return strawberry.Schema(
-        query=Query,
-        mutation=Mutation,
-        types=[LinkPreview, *PREVIEW_TYPES],
-        config=StrawberryConfig(scalar_map=SCALARS),
-        extensions=limit_extensions(limits or QueryLimits()),
-        # Plain-data objects skip graphql-core's per-field machinery (schema/execution.py).
-        execution_context_class=FastExecutionContext,
-    )
-
-
-schema = build_schema()
-
-__all__ = ["PREVIEW_TYPES", "QueryLimits", "build_schema", "schema"]
+The root schema is assembled above this package and `resolvers` (in `graph.py`), because the
+root fields resolve into these types: this package imports nothing of `resolvers`, so either
+can be imported alone.
+"""

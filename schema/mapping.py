@@ -1,12 +1,12 @@
 """The one place where canonical records become GraphQL objects.
 
 The typed objects mirror their records field for field, so one converter serves every link
-kind: a table says which graph class each record struct becomes, and each field's conversion is
-chosen once, at import, from the record field's declared type (an ImageRef becomes a
-ResponsiveImage, a nested struct its graph class, a tuple a list). Counts and ids need no work
-at run time: `Count` and `strawberry.ID` are NewTypes of int and str, told apart only in the
-schema. A record field with no graph field, or the reverse, fails the import rather than
-silently dropping data.
+kind: each graph type names the record struct it mirrors (`schema.link_types.registry`), and
+each field's conversion is chosen once, at import, from the record field's declared type (an
+ImageRef becomes a ResponsiveImage, a nested struct its graph class, a tuple a list). Counts
+and ids need no work at run time: `Count` and `strawberry.ID` are NewTypes of int and str, told
+apart only in the schema. A record field with no graph field, or the reverse, fails the import
+rather than silently dropping data.
 """
 
 from __future__ import annotations
@@ -24,30 +24,8 @@ from strawberry.types.base import get_object_definition
 from model import record
 from schema.errors import PreviewError
 from schema.images import Icon, Image, ResponsiveImage
-from schema.link_types import files, github, instagram, reddit, shared, shops, tiktok, x, youtube
-from schema.previews import (
-    AmazonProductPreview,
-    AudioPreview,
-    DocumentPreview,
-    EtsyProductPreview,
-    GithubRepositoryPreview,
-    ImagePreview,
-    InstagramPostPreview,
-    InstagramUserPreview,
-    PagePreview,
-    RedditPostPreview,
-    RedditSubredditPreview,
-    RedditUserPreview,
-    TextPreview,
-    TiktokUserPreview,
-    TiktokVideoPreview,
-    UnknownPreview,
-    VideoPreview,
-    XPostPreview,
-    XUserPreview,
-    YoutubeUserPreview,
-    YoutubeVideoPreview,
-)
+from schema.link_types.registry import GRAPH_OBJECTS, LINK_KINDS
+from schema.previews import KIND_PREVIEWS, PagePreview, UnknownPreview
 from schema.results import PreviewResult
 from schema.scalars import Count
 
@@ -55,55 +33,6 @@ GraphResult: TypeAlias = PreviewResult
 
 # A conversion of one record value into its graph value.
 Convert: TypeAlias = Callable[[Any], Any]
-
-# The graph class each record struct becomes, wherever it appears (typed object or nested).
-GRAPH_OBJECTS: Final[dict[type[msgspec.Struct], Callable[..., object]]] = {
-    record.TiktokUser: tiktok.TiktokUser,
-    record.TiktokVideo: tiktok.TiktokVideo,
-    record.YoutubeVideo: youtube.YoutubeVideo,
-    record.YoutubeUser: youtube.YoutubeUser,
-    record.XPost: x.XPost,
-    record.XUser: x.XUser,
-    record.InstagramPost: instagram.InstagramPost,
-    record.InstagramUser: instagram.InstagramUser,
-    record.RedditPost: reddit.RedditPost,
-    record.RedditUser: reddit.RedditUser,
-    record.RedditSubreddit: reddit.RedditSubreddit,
-    record.GithubRepository: github.GithubRepository,
-    record.GithubLanguage: github.GithubLanguage,
-    record.AmazonProduct: shops.AmazonProduct,
-    record.EtsyProduct: shops.EtsyProduct,
-    record.ImageFile: files.ImageFile,
-    record.VideoFile: files.VideoFile,
-    record.AudioFile: files.AudioFile,
-    record.DocumentFile: files.DocumentFile,
-    record.TextFile: files.TextFile,
-    record.MediaItem: shared.MediaItem,
-    record.Account: shared.Account,
-}
-
-# The preview each link kind's typed object answers as, and the field (Peekalink's key) it sits in.
-PREVIEWS: Final[dict[type[record.Details], tuple[Callable[..., GraphResult], str]]] = {
-    record.TiktokUser: (TiktokUserPreview, "tiktok_user"),
-    record.TiktokVideo: (TiktokVideoPreview, "tiktok_video"),
-    record.YoutubeVideo: (YoutubeVideoPreview, "youtube_video"),
-    record.YoutubeUser: (YoutubeUserPreview, "youtube_user"),
-    record.XPost: (XPostPreview, "x_post"),
-    record.XUser: (XUserPreview, "x_user"),
-    record.InstagramPost: (InstagramPostPreview, "instagram_post"),
-    record.InstagramUser: (InstagramUserPreview, "instagram_user"),
-    record.RedditPost: (RedditPostPreview, "reddit_post"),
-    record.RedditUser: (RedditUserPreview, "reddit_user"),
-    record.RedditSubreddit: (RedditSubredditPreview, "reddit_subreddit"),
-    record.GithubRepository: (GithubRepositoryPreview, "github_repository"),
-    record.AmazonProduct: (AmazonProductPreview, "amazon_product"),
-    record.EtsyProduct: (EtsyProductPreview, "etsy_product"),
-    record.ImageFile: (ImagePreview, "image_file"),
-    record.VideoFile: (VideoPreview, "video"),
-    record.AudioFile: (AudioPreview, "audio"),
-    record.DocumentFile: (DocumentPreview, "document"),
-    record.TextFile: (TextPreview, "text"),
-}
 
 
 class _Common(TypedDict):
@@ -256,7 +185,8 @@ def _struct_converter(struct: type[msgspec.Struct]) -> Convert:
 
 # Each link kind's preview class, field name and converter, planned at import.
 _DETAILS: Final[dict[type[record.Details], tuple[Callable[..., GraphResult], str, Convert]]] = {
-    kind: (preview, key, _struct_converter(kind)) for kind, (preview, key) in PREVIEWS.items()
+    kind: (preview, LINK_KINDS[kind].key, _struct_converter(kind))
+    for kind, preview in KIND_PREVIEWS.items()
 }
 
 

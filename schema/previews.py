@@ -1,7 +1,9 @@
 """The LinkPreview interface and its implementations, one per link kind.
 
-Each implementation adds one field, the typed object under Peekalink's key for it; the objects
-themselves live in `schema.link_types`.
+Each implementation adds one field, the typed object under Peekalink's key for it. PAGE and
+UNKNOWN have no typed object and are written here; every other kind's preview is generated
+from the graph type its `schema.link_types` module declares (`registry.link_kind`), in the
+order of the model's `Details` registry, so adding a kind writes no preview class.
 """
 
 from __future__ import annotations
@@ -10,16 +12,10 @@ from datetime import datetime
 
 import strawberry
 
+from model.record import DETAILS_TYPES, Details
 from schema.enums import LinkType
 from schema.images import Icon, ResponsiveImage
-from schema.link_types.files import AudioFile, DocumentFile, ImageFile, TextFile, VideoFile
-from schema.link_types.github import GithubRepository
-from schema.link_types.instagram import InstagramPost, InstagramUser
-from schema.link_types.reddit import RedditPost, RedditSubreddit, RedditUser
-from schema.link_types.shops import AmazonProduct, EtsyProduct
-from schema.link_types.tiktok import TiktokUser, TiktokVideo
-from schema.link_types.x import XPost, XUser
-from schema.link_types.youtube import YoutubeUser, YoutubeVideo
+from schema.link_types.registry import LINK_KINDS, LinkKind
 from schema.scalars import Count
 
 
@@ -70,102 +66,33 @@ class UnknownPreview(LinkPreview):
     pass
 
 
-@strawberry.type(description="A preview of a TikTok creator's profile (type TIKTOK_USER).")
-class TiktokUserPreview(LinkPreview):
-    tiktok_user: TiktokUser = strawberry.field(description="The creator's profile.")
+def _preview_type(kind: LinkKind) -> type[LinkPreview]:
+    """`<Kind>Preview`: the interface's fields and the typed object under its key.
+
+    Strawberry needs a concrete class per union member, so each is made here with `type()`;
+    its name is the link kind's (TIKTOK_USER answers as TiktokUserPreview).
+    """
+    words = DETAILS_TYPES[kind.record].value.split("_")
+    name = "".join(word.capitalize() for word in words) + "Preview"
+    namespace = {
+        "__module__": __name__,
+        "__qualname__": name,
+        "__annotations__": {kind.key: kind.graph},
+        kind.key: strawberry.field(description=kind.field),
+    }
+    return strawberry.type(type(name, (LinkPreview,), namespace), description=kind.preview)
 
 
-@strawberry.type(description="A preview of a TikTok video (type TIKTOK_VIDEO).")
-class TiktokVideoPreview(LinkPreview):
-    tiktok_video: TiktokVideo = strawberry.field(description="The video.")
+def _graph_kind(record: type[Details]) -> LinkKind:
+    kind = LINK_KINDS.get(record)
+    if kind is None:
+        raise TypeError(f"{record.__name__} has no graph type: declare one with link_kind")
+    return kind
 
 
-@strawberry.type(description="A preview of a YouTube video (type YOUTUBE_VIDEO).")
-class YoutubeVideoPreview(LinkPreview):
-    youtube_video: YoutubeVideo = strawberry.field(description="The video.")
-
-
-@strawberry.type(description="A preview of a YouTube channel (type YOUTUBE_USER).")
-class YoutubeUserPreview(LinkPreview):
-    youtube_user: YoutubeUser = strawberry.field(description="The channel.")
-
-
-@strawberry.type(description="A preview of a post on X (type X_POST).")
-class XPostPreview(LinkPreview):
-    x_post: XPost = strawberry.field(description="The post.")
-
-
-@strawberry.type(description="A preview of an X profile (type X_USER).")
-class XUserPreview(LinkPreview):
-    x_user: XUser = strawberry.field(description="The profile.")
-
-
-@strawberry.type(description="A preview of an Instagram post or reel (type INSTAGRAM_POST).")
-class InstagramPostPreview(LinkPreview):
-    instagram_post: InstagramPost = strawberry.field(description="The post.")
-
-
-@strawberry.type(description="A preview of an Instagram profile (type INSTAGRAM_USER).")
-class InstagramUserPreview(LinkPreview):
-    instagram_user: InstagramUser = strawberry.field(description="The profile.")
-
-
-@strawberry.type(description="A preview of a Reddit post (type REDDIT_POST).")
-class RedditPostPreview(LinkPreview):
-    reddit_post: RedditPost = strawberry.field(description="The post.")
-
-
-@strawberry.type(description="A preview of a Reddit account (type REDDIT_USER).")
-class RedditUserPreview(LinkPreview):
-    reddit_user: RedditUser = strawberry.field(description="The account.")
-
-
-@strawberry.type(description="A preview of a subreddit (type REDDIT_SUBREDDIT).")
-class RedditSubredditPreview(LinkPreview):
-    reddit_subreddit: RedditSubreddit = strawberry.field(description="The subreddit.")
-
-
-@strawberry.type(description="A preview of a GitHub repository (type GITHUB_REPOSITORY).")
-class GithubRepositoryPreview(LinkPreview):
-    github_repository: GithubRepository = strawberry.field(description="The repository.")
-
-
-@strawberry.type(description="A preview of an Amazon product page (type AMAZON_PRODUCT).")
-class AmazonProductPreview(LinkPreview):
-    amazon_product: AmazonProduct = strawberry.field(description="The product.")
-
-
-@strawberry.type(description="A preview of an Etsy listing (type ETSY_PRODUCT).")
-class EtsyProductPreview(LinkPreview):
-    etsy_product: EtsyProduct = strawberry.field(description="The listing.")
-
-
-@strawberry.type(
-    description="A preview of a direct link to an image (type IMAGE); its renditions are `image`."
-)
-class ImagePreview(LinkPreview):
-    image_file: ImageFile = strawberry.field(
-        description="What the image file is: size, format, colours."
-    )
-
-
-@strawberry.type(description="A preview of a direct link to a video (type VIDEO).")
-class VideoPreview(LinkPreview):
-    video: VideoFile = strawberry.field(description="What the video file is: length, size, codecs.")
-
-
-@strawberry.type(description="A preview of a direct link to audio (type AUDIO).")
-class AudioPreview(LinkPreview):
-    audio: AudioFile = strawberry.field(description="What the audio file is: length, tags, codec.")
-
-
-@strawberry.type(description="A preview of a direct link to a document (type DOCUMENT).")
-class DocumentPreview(LinkPreview):
-    document: DocumentFile = strawberry.field(
-        description="What the document is: title, author, pages."
-    )
-
-
-@strawberry.type(description="A preview of a direct link to plain text (type TEXT).")
-class TextPreview(LinkPreview):
-    text: TextFile = strawberry.field(description="What the text is: encoding and length.")
+# The preview each typed object answers as, in the registry's order (the union's).
+KIND_PREVIEWS: dict[type[Details], type[LinkPreview]] = {
+    record: _preview_type(_graph_kind(record)) for record in DETAILS_TYPES
+}
+if len(LINK_KINDS) != len(KIND_PREVIEWS):
+    raise TypeError("a graph type declares a link kind that the model's Details does not list")

@@ -1,33 +1,36 @@
-"""Site rules: one module per platform, each a small pure function from a page to a record.
+"""Site rules: one module per platform, each a URL pattern and a small pure function.
 
-`RULES` lists them in the order they are tried; the first rule whose `matches(url)` holds and
-whose `extract(url, page)` returns something wins. Each platform module lists its own
-rules in its `RULES`; a new platform is a new module and one line here.
+`RULES` gathers every platform module's own `RULES`, found by being in this package (a new
+platform is a new module, with no list to update here). The first rule whose pattern matches
+the URL and whose `extract(match, page)` returns something wins; the URL is split once and
+each rule is handed its match (sites/base.py).
 """
 
 from __future__ import annotations
 
+import importlib
 import logging
+import pkgutil
 from typing import Final
 
 from extraction.page import ParsedPage
-from sites import amazon, etsy, github, instagram, reddit, tiktok, x, youtube
-from sites.base import SiteExtract, SiteRule
+from sites.base import SiteExtract, SiteRule, url_target
 
 __all__ = ["RULES", "SiteExtract", "SiteRule", "apply_site_rules"]
 
 logger = logging.getLogger(__name__)
 
-RULES: Final[tuple[SiteRule, ...]] = (
-    *tiktok.RULES,
-    *youtube.RULES,
-    *x.RULES,
-    *instagram.RULES,
-    *reddit.RULES,
-    *github.RULES,
-    *amazon.RULES,
-    *etsy.RULES,
-)
+
+def _platform_rules() -> tuple[SiteRule, ...]:
+    """Every module's `RULES`, modules by name; platforms' URLs do not overlap, so only the
+    order within a module (which it sets itself) decides anything."""
+    found: list[SiteRule] = []
+    for module in pkgutil.iter_modules(__path__):
+        found.extend(getattr(importlib.import_module(f"{__name__}.{module.name}"), "RULES", ()))
+    return tuple(found)
+
+
+RULES: Final[tuple[SiteRule, ...]] = _platform_rules()
 
 
 def apply_site_rules(
@@ -38,9 +41,15 @@ def apply_site_rules(
     A rule that fails on unexpected page data is logged and skipped: the page still gets its
     generic preview, as every partial failure does.
     """
+    target = url_target(url)
+    if target is None:
+        return None
     for rule in rules:
+        match = rule.url.fullmatch(target)
+        if match is None:
+            continue
         try:
-            extract = rule.extract(url, page) if rule.matches(url) else None
+            extract = rule.extract(match, page)
         except Exception:
             logger.warning("site rule %s failed on %s", rule.name, url, exc_info=True)
             continue

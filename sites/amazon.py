@@ -15,36 +15,24 @@ from typing import Final
 
 from extraction.page import ParsedPage
 from model.record import AmazonProduct, LinkType
-from sites.base import SiteExtract, SiteRule
+from sites.base import SiteExtract, SiteRule, match_url, url_pattern
 from sites.products import read_product
-from sites.values import url_host_path
 
-_HOST: Final = re.compile(
+PRODUCT_URL: Final = url_pattern(
     r"(?:(?:www|smile|m)\.)?amazon\.(?:com|co\.[a-z]{2}|com\.[a-z]{2}|[a-z]{2})"
-)
-_PRODUCT_PATH: Final = re.compile(
-    r"(?:/[^/]+)?/(?:dp|gp/product|gp/aw/d)/(?P<asin>[A-Z0-9]{10})(?:[/?].*)?", re.DOTALL
+    r"(?:/[^/?]+)?/(?:dp|gp/product|gp/aw/d)/(?P<asin>[A-Z0-9]{10})(?:/.*)?",
 )
 _TITLE_SUFFIX: Final = re.compile(r"\s*(?::\s*Amazon\.[a-z.]+(?::.*)?|@ Amazon\.[a-z.]+\.?)$")
 
 
 def product_asin(url: str) -> str | None:
     """The ASIN in an Amazon product URL, or None."""
-    parts = url_host_path(url)
-    if parts is None or not _HOST.fullmatch(parts[0]):
-        return None
-    match = _PRODUCT_PATH.fullmatch(parts[1])
+    match = match_url(PRODUCT_URL, url)
     return match.group("asin") if match else None
 
 
-def matches_product(url: str) -> bool:
-    return product_asin(url) is not None
-
-
-def read(url: str, page: ParsedPage) -> SiteExtract | None:
-    asin = product_asin(url)
-    if asin is None:
-        return None
+def read(found: re.Match[str], page: ParsedPage) -> SiteExtract | None:
+    asin = found.group("asin")
     canonical = next((link.href for link in page.links if "canonical" in link.rel), None)
     canonical_asin = product_asin(canonical) if canonical else None
     fields = read_product(page)
@@ -65,7 +53,6 @@ def read(url: str, page: ParsedPage) -> SiteExtract | None:
     )
     image = product.media[0].image if product.media else None
     return SiteExtract(
-        link_type=LinkType.AMAZON_PRODUCT,
         details=product,
         title=title,
         description=product.description,
@@ -83,7 +70,7 @@ RULES: Final[tuple[SiteRule, ...]] = (
     SiteRule(
         name="amazon-product",
         link_type=LinkType.AMAZON_PRODUCT,
-        matches=matches_product,
+        url=PRODUCT_URL,
         extract=read,
     ),
 )

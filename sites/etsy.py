@@ -14,33 +14,25 @@ from typing import Final
 
 from extraction.page import ParsedPage
 from model.record import Account, EtsyProduct, LinkType
-from sites.base import SiteExtract, SiteRule
+from sites.base import SiteExtract, SiteRule, match_url, one_of, url_pattern
 from sites.products import read_product
-from sites.values import url_host_path
 
 HOSTS: Final = frozenset({"etsy.com", "www.etsy.com"})
-_LISTING_PATH: Final = re.compile(
-    r"(?:/[a-z]{2}(?:-[a-z]{2,4})?)?/listing/(?P<id>\d{1,15})(?:/.*)?", re.DOTALL
+LISTING_URL: Final = url_pattern(
+    one_of(HOSTS) + r"(?:/[a-z]{2}(?:-[a-z]{2,4})?)?/listing/(?P<id>\d{1,15})(?:/.*)?"
 )
-_SHOP_PATH: Final = re.compile(r"(?:/[a-z]{2}(?:-[a-z]{2,4})?)?/shop/(?P<shop>[A-Za-z0-9]{1,40})/?")
+_SHOP_URL: Final = url_pattern(
+    one_of(HOSTS) + r"(?:/[a-z]{2}(?:-[a-z]{2,4})?)?/shop/(?P<shop>[A-Za-z0-9]{1,40})/?"
+)
 
 
 def listing_id(url: str) -> str | None:
-    parts = url_host_path(url)
-    if parts is None or parts[0] not in HOSTS:
-        return None
-    match = _LISTING_PATH.fullmatch(parts[1])
+    match = match_url(LISTING_URL, url)
     return match.group("id") if match else None
 
 
-def matches_listing(url: str) -> bool:
-    return listing_id(url) is not None
-
-
-def read(url: str, page: ParsedPage) -> SiteExtract | None:
-    listing = listing_id(url)
-    if listing is None:
-        return None
+def read(found: re.Match[str], page: ParsedPage) -> SiteExtract | None:
+    listing = found.group("id")
     fields = read_product(page)
     if not fields.from_json_ld and fields.price is None:
         return None
@@ -59,7 +51,6 @@ def read(url: str, page: ParsedPage) -> SiteExtract | None:
     )
     image = product.media[0].image if product.media else None
     return SiteExtract(
-        link_type=LinkType.ETSY_PRODUCT,
         details=product,
         title=product.title,
         image=image,
@@ -68,8 +59,7 @@ def read(url: str, page: ParsedPage) -> SiteExtract | None:
 
 def _shop(page: ParsedPage) -> Account | None:
     shop_url = page.resolve(page.first("etsymarketplace:shop"))
-    parts = url_host_path(shop_url) if shop_url else None
-    match = _SHOP_PATH.fullmatch(parts[1]) if parts and parts[0] in HOSTS else None
+    match = match_url(_SHOP_URL, shop_url) if shop_url else None
     if match is None:
         return None
     return Account(username=match.group("shop"), url=shop_url)
@@ -79,7 +69,7 @@ RULES: Final[tuple[SiteRule, ...]] = (
     SiteRule(
         name="etsy-listing",
         link_type=LinkType.ETSY_PRODUCT,
-        matches=matches_listing,
+        url=LISTING_URL,
         extract=read,
     ),
 )

@@ -21,8 +21,8 @@ from typing import Final
 from extraction.jsonld import first_text, first_url, types_of
 from extraction.page import ParsedPage
 from model.record import Account, GithubRepository, LinkType
-from sites.base import SiteExtract, SiteRule
-from sites.values import as_list, page_image, url_host_path
+from sites.base import SiteExtract, SiteRule, match_url, none_of, one_of, url_pattern
+from sites.values import as_list, page_image
 
 HOSTS: Final = frozenset({"github.com", "www.github.com"})
 RESERVED: Final = frozenset(
@@ -36,38 +36,27 @@ RESERVED: Final = frozenset(
 )  # fmt: skip
 _OWNER: Final = r"[A-Za-z0-9](?:[A-Za-z0-9-]{0,38})"
 _REPO: Final = r"[A-Za-z0-9._-]{1,100}"
-_REPO_PATH: Final = re.compile(rf"/(?P<owner>{_OWNER})/(?P<repo>{_REPO})(?:/tree/.+)?/?")
+REPOSITORY_URL: Final = url_pattern(
+    one_of(HOSTS)
+    + rf"/{none_of(RESERVED)}(?P<owner>{_OWNER})/{none_of(('.', '..'))}(?P<repo>{_REPO})"
+    r"(?:/tree/.+)?/?",
+)
 _NWO: Final = re.compile(rf"{_OWNER}/{_REPO}")
 _AVATAR_HOST: Final = re.compile(r"https://avatars\d*\.githubusercontent\.com/")
 
 
 def repository_path(url: str) -> tuple[str, str] | None:
     """The owner and repository named by a GitHub repository URL, or None."""
-    parts = url_host_path(url)
-    if parts is None or parts[0] not in HOSTS:
-        return None
-    match = _REPO_PATH.fullmatch(parts[1])
-    if match is None:
-        return None
-    owner, repo = match.group("owner"), match.group("repo")
-    if owner.lower() in RESERVED or repo in (".", ".."):
-        return None
-    return owner, repo
+    match = match_url(REPOSITORY_URL, url)
+    return (match.group("owner"), match.group("repo")) if match else None
 
 
-def matches_repository(url: str) -> bool:
-    return repository_path(url) is not None
-
-
-def read_repository(url: str, page: ParsedPage) -> SiteExtract | None:
-    path = repository_path(url)
-    if path is None:
-        return None
+def read_repository(found: re.Match[str], page: ParsedPage) -> SiteExtract | None:
+    path = found.group("owner"), found.group("repo")
     repository = _from_json_ld(page) or _from_meta(page, path)
     if repository is None:
         return None
     return SiteExtract(
-        link_type=LinkType.GITHUB_REPOSITORY,
         details=repository,
         title=repository.name,
         description=repository.description,
@@ -138,7 +127,7 @@ RULES: Final[tuple[SiteRule, ...]] = (
     SiteRule(
         name="github-repository",
         link_type=LinkType.GITHUB_REPOSITORY,
-        matches=matches_repository,
+        url=REPOSITORY_URL,
         extract=read_repository,
     ),
 )

@@ -29,13 +29,12 @@ from typing import Final
 from extraction.jsonld import first_text, first_url, types_of
 from extraction.page import ParsedPage
 from model.record import ImageRef, InstagramPost, InstagramUser, LinkType, MediaItem, MediaKind
-from sites.base import SiteExtract, SiteRule
+from sites.base import SiteExtract, SiteRule, none_of, one_of, url_pattern
 from sites.values import (
     as_list,
     interaction_counts,
     iso_datetime,
     page_image,
-    url_host_path,
     whole_number,
     written_count,
 )
@@ -50,10 +49,10 @@ RESERVED: Final = frozenset(
     }
 )  # fmt: skip
 _NAME: Final = r"[A-Za-z0-9_.]{1,30}"
-_POST_PATH: Final = re.compile(
-    rf"/(?:{_NAME}/)?(?:p|reel|reels|tv)/(?P<code>[A-Za-z0-9_-]{{5,64}})/?"
+POST_URL: Final = url_pattern(
+    one_of(HOSTS) + rf"/(?:{_NAME}/)?(?:p|reel|reels|tv)/(?P<code>[A-Za-z0-9_-]{{5,64}})/?"
 )
-_USER_PATH: Final = re.compile(rf"/(?P<user>{_NAME})/?")
+USER_URL: Final = url_pattern(one_of(HOSTS) + rf"/{none_of(RESERVED)}(?P<user>{_NAME})/?")
 _CAPTION_TITLE: Final = re.compile(
     r"(?P<name>.+?) on Instagram: [\"“](?P<caption>.*)[\"”]", re.DOTALL
 )
@@ -67,36 +66,8 @@ _PROFILE_COUNTS: Final = re.compile(
 _BIO: Final = re.compile(r".* on Instagram: \"(?P<bio>.*)\"", re.DOTALL)
 
 
-def post_code(url: str) -> str | None:
-    parts = url_host_path(url)
-    if parts is None or parts[0] not in HOSTS:
-        return None
-    match = _POST_PATH.fullmatch(parts[1])
-    return match.group("code") if match else None
-
-
-def user_name(url: str) -> str | None:
-    parts = url_host_path(url)
-    if parts is None or parts[0] not in HOSTS:
-        return None
-    match = _USER_PATH.fullmatch(parts[1])
-    if match is None or match.group("user").lower() in RESERVED:
-        return None
-    return match.group("user")
-
-
-def matches_post(url: str) -> bool:
-    return post_code(url) is not None
-
-
-def matches_user(url: str) -> bool:
-    return user_name(url) is not None
-
-
-def read_post(url: str, page: ParsedPage) -> SiteExtract | None:
-    code = post_code(url)
-    if code is None:
-        return None
+def read_post(found: re.Match[str], page: ParsedPage) -> SiteExtract | None:
+    code = found.group("code")
     post = _post_from_json_ld(page, code) or _post_from_oembed(page, code)
     post = post or _post_from_open_graph(page, code)
     if post is None:
@@ -105,7 +76,6 @@ def read_post(url: str, page: ParsedPage) -> SiteExtract | None:
     title = f"{who} on Instagram: “{post.text}”" if who and post.text else None
     image = next((item.image for item in post.media if item.image is not None), None)
     return SiteExtract(
-        link_type=LinkType.INSTAGRAM_POST,
         details=post,
         title=title,
         description=post.text,
@@ -113,16 +83,13 @@ def read_post(url: str, page: ParsedPage) -> SiteExtract | None:
     )
 
 
-def read_user(url: str, page: ParsedPage) -> SiteExtract | None:
-    name = user_name(url)
-    if name is None:
-        return None
+def read_user(found: re.Match[str], page: ParsedPage) -> SiteExtract | None:
+    name = found.group("user")
     user = _user_from_json_ld(page, name) or _user_from_open_graph(page, name)
     if user is None:
         return None
     title = f"{user.name} (@{user.username})" if user.name else f"@{user.username}"
     return SiteExtract(
-        link_type=LinkType.INSTAGRAM_USER,
         details=user,
         title=title,
         description=user.bio,
@@ -284,13 +251,13 @@ RULES: Final[tuple[SiteRule, ...]] = (
     SiteRule(
         name="instagram-post",
         link_type=LinkType.INSTAGRAM_POST,
-        matches=matches_post,
+        url=POST_URL,
         extract=read_post,
     ),
     SiteRule(
         name="instagram-user",
         link_type=LinkType.INSTAGRAM_USER,
-        matches=matches_user,
+        url=USER_URL,
         extract=read_user,
     ),
 )

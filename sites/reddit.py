@@ -32,7 +32,7 @@ from model.record import (
     RedditSubreddit,
     RedditUser,
 )
-from sites.base import SiteExtract, SiteRule
+from sites.base import SiteExtract, SiteRule, one_of, url_pattern
 from sites.values import (
     as_list,
     interaction_counts,
@@ -46,11 +46,11 @@ from sites.values import (
 HOSTS: Final = frozenset({"reddit.com", "www.reddit.com", "old.reddit.com", "new.reddit.com"})
 _SUB: Final = r"[A-Za-z0-9][A-Za-z0-9_]{1,20}"
 _USER: Final = r"[A-Za-z0-9_-]{3,20}"
-_POST_PATH: Final = re.compile(
-    rf"/r/(?P<sub>{_SUB})/comments/(?P<id>[a-z0-9]{{1,12}})(?:/[^/]*){{0,2}}/?"
+POST_URL: Final = url_pattern(
+    one_of(HOSTS) + rf"/r/(?P<sub>{_SUB})/comments/(?P<id>[a-z0-9]{{1,12}})(?:/[^/?]*){{0,2}}/?"
 )
-_SUB_PATH: Final = re.compile(rf"/r/(?P<sub>{_SUB})/?")
-_USER_PATH: Final = re.compile(rf"/(?:user|u)/(?P<user>{_USER})/?")
+SUBREDDIT_URL: Final = url_pattern(one_of(HOSTS) + rf"/r/(?P<sub>{_SUB})/?")
+USER_URL: Final = url_pattern(one_of(HOSTS) + rf"/(?:user|u)/(?P<user>{_USER})/?")
 _DASH_TITLE: Final = re.compile(rf"r/(?P<sub>{_SUB}) - (?P<title>.+)", re.DOTALL)
 _COMMUNITY_TITLE: Final = re.compile(
     rf"From the (?P<sub>{_SUB}) community on Reddit: (?P<title>.+)", re.DOTALL
@@ -62,29 +62,7 @@ _COUNTS: Final = re.compile(
 _MEDIA_HOSTS: Final = frozenset({"preview.redd.it", "i.redd.it", "external-preview.redd.it"})
 
 
-def _match(url: str, pattern: re.Pattern[str]) -> re.Match[str] | None:
-    parts = url_host_path(url)
-    if parts is None or parts[0] not in HOSTS:
-        return None
-    return pattern.fullmatch(parts[1])
-
-
-def matches_post(url: str) -> bool:
-    return _match(url, _POST_PATH) is not None
-
-
-def matches_subreddit(url: str) -> bool:
-    return _match(url, _SUB_PATH) is not None
-
-
-def matches_user(url: str) -> bool:
-    return _match(url, _USER_PATH) is not None
-
-
-def read_post(url: str, page: ParsedPage) -> SiteExtract | None:
-    found = _match(url, _POST_PATH)
-    if found is None:
-        return None
+def read_post(found: re.Match[str], page: ParsedPage) -> SiteExtract | None:
     sub, post_id = found.group("sub"), found.group("id")
     post = _post_from_json_ld(page, sub, post_id) or _post_from_oembed(page, sub, post_id)
     post = post or _post_from_open_graph(page, sub, post_id)
@@ -92,7 +70,6 @@ def read_post(url: str, page: ParsedPage) -> SiteExtract | None:
         return None
     image = next((item.image for item in post.media if item.image is not None), None)
     return SiteExtract(
-        link_type=LinkType.REDDIT_POST,
         details=post,
         title=post.title,
         description=post.text,
@@ -100,10 +77,7 @@ def read_post(url: str, page: ParsedPage) -> SiteExtract | None:
     )
 
 
-def read_subreddit(url: str, page: ParsedPage) -> SiteExtract | None:
-    found = _match(url, _SUB_PATH)
-    if found is None:
-        return None
+def read_subreddit(found: re.Match[str], page: ParsedPage) -> SiteExtract | None:
     name = found.group("sub")
     titles = [page.first("og:title", "twitter:title"), page.title]
     pattern = re.compile(rf"(?:^|\W)r/({re.escape(name)})\b", re.IGNORECASE)
@@ -117,17 +91,13 @@ def read_subreddit(url: str, page: ParsedPage) -> SiteExtract | None:
         avatar=page_image(page, page.first("og:image")),
     )
     return SiteExtract(
-        link_type=LinkType.REDDIT_SUBREDDIT,
         details=subreddit,
         title=f"r/{subreddit.name}",
         description=subreddit.description,
     )
 
 
-def read_user(url: str, page: ParsedPage) -> SiteExtract | None:
-    found = _match(url, _USER_PATH)
-    if found is None:
-        return None
+def read_user(found: re.Match[str], page: ParsedPage) -> SiteExtract | None:
     name = found.group("user")
     titles = [page.first("og:title", "twitter:title"), page.title]
     pattern = re.compile(rf"(?:\bu/|overview for )({re.escape(name)})\b", re.IGNORECASE)
@@ -139,7 +109,7 @@ def read_user(url: str, page: ParsedPage) -> SiteExtract | None:
         bio=page.first("og:description"),
         avatar=page_image(page, page.first("og:image")),
     )
-    return SiteExtract(link_type=LinkType.REDDIT_USER, details=user, title=f"u/{user.username}")
+    return SiteExtract(details=user, title=f"u/{user.username}")
 
 
 def _post_from_json_ld(page: ParsedPage, sub: str, post_id: str) -> RedditPost | None:
@@ -224,16 +194,12 @@ def _username(value: str | None) -> str | None:
 
 
 RULES: Final[tuple[SiteRule, ...]] = (
-    SiteRule(
-        name="reddit-post", link_type=LinkType.REDDIT_POST, matches=matches_post, extract=read_post
-    ),
+    SiteRule(name="reddit-post", link_type=LinkType.REDDIT_POST, url=POST_URL, extract=read_post),
     SiteRule(
         name="reddit-subreddit",
         link_type=LinkType.REDDIT_SUBREDDIT,
-        matches=matches_subreddit,
+        url=SUBREDDIT_URL,
         extract=read_subreddit,
     ),
-    SiteRule(
-        name="reddit-user", link_type=LinkType.REDDIT_USER, matches=matches_user, extract=read_user
-    ),
+    SiteRule(name="reddit-user", link_type=LinkType.REDDIT_USER, url=USER_URL, extract=read_user),
 )

@@ -24,40 +24,27 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping
 from typing import Any, Final
-from urllib.parse import urlsplit
 
 from extraction.jsonld import first_text, first_url, types_of
 from extraction.page import ParsedPage
 from model.record import LinkType, TiktokUser, Visibility
-from sites.base import SiteExtract, SiteRule
-from sites.tiktok_data import HOSTS, PROFILE_URL, bio_link_url, tiktok_image, tiktok_user
+from sites.base import SiteExtract, SiteRule, match_url
+from sites.tiktok_data import PROFILE, PROFILE_URL, bio_link_url, tiktok_image, tiktok_user
 from sites.tiktok_video import RULE as VIDEO_RULE
 from sites.values import interaction_counts, json_path, json_script
 
-_PROFILE_PATH: Final = re.compile(r"/@([A-Za-z0-9_.]{1,64})/?")
 _OG_TITLE: Final = re.compile(r"(?P<name>.*?) \(@(?P<handle>[A-Za-z0-9_.]{1,64})\) \| TikTok")
 
 
 def profile_handle(url: str) -> str | None:
     """The handle in a TikTok profile URL (`tiktok.com/@handle`, `m.` or `www.`), or None."""
-    try:
-        parts = urlsplit(url.strip())
-    except ValueError:
-        return None
-    host = (parts.hostname or "").rstrip(".")
-    if parts.scheme.lower() not in ("http", "https") or host not in HOSTS:
-        return None
-    match = _PROFILE_PATH.fullmatch(parts.path)
-    return match.group(1) if match else None
+    found = match_url(PROFILE, url)
+    return found.group("handle") if found else None
 
 
-def matches_profile(url: str) -> bool:
-    return profile_handle(url) is not None
-
-
-def read_profile(url: str, page: ParsedPage) -> SiteExtract | None:
+def read_profile(found: re.Match[str], page: ParsedPage) -> SiteExtract | None:
     """The profile on a TikTok page, from the most exact source that has it."""
-    handle = profile_handle(url)
+    handle = found.group("handle")
     user = (
         _from_universal_data(page)
         or _from_next_data(page)
@@ -69,7 +56,6 @@ def read_profile(url: str, page: ParsedPage) -> SiteExtract | None:
         return None
     title = f"{user.name} (@{user.username})" if user.name else f"@{user.username}"
     return SiteExtract(
-        link_type=LinkType.TIKTOK_USER,
         details=user,
         title=title,
         description=user.bio,
@@ -170,7 +156,7 @@ RULES: Final[tuple[SiteRule, ...]] = (
     SiteRule(
         name="tiktok-profile",
         link_type=LinkType.TIKTOK_USER,
-        matches=matches_profile,
+        url=PROFILE,
         extract=read_profile,
     ),
 )

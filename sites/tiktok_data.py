@@ -14,11 +14,15 @@ from urllib.parse import urlsplit
 
 from extraction.urls import absolute_http_url
 from model.record import ImageRef, TiktokUser, Visibility
+from sites.base import one_of, url_pattern
 from sites.values import first_count, text_value
 
 PROFILE_URL: Final = "https://www.tiktok.com/@{}"
 PRIVATE_STATUS: Final = 10222
 HOSTS: Final = frozenset({"tiktok.com", "www.tiktok.com", "m.tiktok.com"})
+# A profile's address: the profile rule's pattern (sites/tiktok.py), which the video rule also
+# reads the authors of oEmbed answers with.
+PROFILE: Final = url_pattern(one_of(HOSTS) + r"/@(?P<handle>[A-Za-z0-9_.]{1,64})/?")
 # Sizes TikTok writes into image URLs: "~tplv-tiktokx-cropcenter:720:720", "~c5_720x720".
 _URL_SIZE: Final = re.compile(r"~(?:tplv-[\w-]+:(\d{1,5}):(\d{1,5})|c5_(\d{1,5})x(\d{1,5}))")
 _SCHEME: Final = re.compile(r"[A-Za-z][A-Za-z0-9+.-]*://")

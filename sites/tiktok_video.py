@@ -27,7 +27,6 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from typing import Final
-from urllib.parse import urlsplit
 
 from extraction.jsonld import first_text, first_url, types_of
 from extraction.page import ParsedPage
@@ -40,8 +39,8 @@ from model.record import (
     TiktokVideo,
     Visibility,
 )
-from sites.base import SiteExtract, SiteRule
-from sites.tiktok_data import HOSTS, PROFILE_URL, tiktok_image, tiktok_user
+from sites.base import SiteExtract, SiteRule, match_url, one_of, url_pattern
+from sites.tiktok_data import HOSTS, PROFILE, PROFILE_URL, tiktok_image, tiktok_user
 from sites.values import (
     first_count,
     interaction_counts,
@@ -54,10 +53,12 @@ from sites.values import (
     whole_number,
 )
 
-_POST_PATH: Final = re.compile(
-    r"/@(?P<handle>[A-Za-z0-9_.]{1,64})/(?:video|photo)/(?P<id>\d{1,25})/?"
+VIDEO_URL: Final = url_pattern(
+    one_of(HOSTS)
+    + r"/@(?P<handle>[A-Za-z0-9_.]{1,64})/(?:video|photo)/(?P<id>\d{1,25})/?"
+    # The old mobile address.
+    + r"|m\.tiktok\.com/v/(?P<mobile_id>\d{1,25})(?:\.html)?/?"
 )
-_MOBILE_PATH: Final = re.compile(r"/v/(?P<id>\d{1,25})(?:\.html)?/?")
 _HANDLE: Final = re.compile(r"@?([A-Za-z0-9_.]{1,64})")
 _COUNTS: Final = {
     "likes_count": "diggCount",
@@ -75,29 +76,17 @@ class VideoUrl:
 
 def video_url(url: str) -> VideoUrl | None:
     """The video id (and author handle, when the URL names one) of a TikTok post URL."""
-    try:
-        parts = urlsplit(url.strip())
-    except ValueError:
-        return None
-    host = (parts.hostname or "").rstrip(".").lower()
-    if parts.scheme.lower() not in ("http", "https") or host not in HOSTS:
-        return None
-    if match := _POST_PATH.fullmatch(parts.path):
-        return VideoUrl(match.group("id"), match.group("handle"))
-    if host == "m.tiktok.com" and (match := _MOBILE_PATH.fullmatch(parts.path)):
-        return VideoUrl(match.group("id"), None)
-    return None
+    found = match_url(VIDEO_URL, url)
+    return _video_url(found) if found else None
 
 
-def matches_video(url: str) -> bool:
-    return video_url(url) is not None
+def _video_url(found: re.Match[str]) -> VideoUrl:
+    return VideoUrl(found.group("id") or found.group("mobile_id"), found.group("handle"))
 
 
-def read_video(url: str, page: ParsedPage) -> SiteExtract | None:
+def read_video(found: re.Match[str], page: ParsedPage) -> SiteExtract | None:
     """The video on a TikTok page, from the most exact source that has it."""
-    target = video_url(url)
-    if target is None:
-        return None
+    target = _video_url(found)
     video = (
         _from_item(_universal_item(page), None, target)
         or _from_item(_next_data_item(page), None, target)
@@ -109,9 +98,7 @@ def read_video(url: str, page: ParsedPage) -> SiteExtract | None:
     if video is None:
         return None
     cover = video.media[0].image if video.media else None
-    return SiteExtract(
-        link_type=LinkType.TIKTOK_VIDEO, details=video, description=video.text, image=cover
-    )
+    return SiteExtract(details=video, description=video.text, image=cover)
 
 
 def _universal_item(page: ParsedPage) -> object:
@@ -303,19 +290,13 @@ def _handle(text: str | None) -> str | None:
 
 
 def _handle_from_url(url: str | None) -> str | None:
-    try:
-        parts = urlsplit(url.strip()) if url else None
-    except ValueError:
-        return None
-    if parts is None or (parts.hostname or "").rstrip(".").lower() not in HOSTS:
-        return None
-    match = re.fullmatch(r"/@([A-Za-z0-9_.]{1,64})/?", parts.path)
-    return match.group(1) if match else None
+    match = match_url(PROFILE, url) if url else None
+    return match.group("handle") if match else None
 
 
 RULE: Final = SiteRule(
     name="tiktok-video",
     link_type=LinkType.TIKTOK_VIDEO,
-    matches=matches_video,
+    url=VIDEO_URL,
     extract=read_video,
 )

@@ -28,7 +28,7 @@ from extraction.jsonld import first_text, first_url, types_of
 from extraction.page import ParsedPage
 from extraction.text import collapse_whitespace
 from model.record import ImageRef, LinkType, MediaItem, MediaKind, XPost, XUser
-from sites.base import SiteExtract, SiteRule
+from sites.base import SiteExtract, SiteRule, match_url, none_of, one_of, url_pattern
 from sites.values import (
     as_list,
     interaction_counts,
@@ -52,11 +52,11 @@ RESERVED: Final = frozenset(
     }
 )  # fmt: skip
 _HANDLE: Final = r"[A-Za-z0-9_]{1,15}"
-_POST_PATH: Final = re.compile(
-    rf"/(?:(?P<user>{_HANDLE})|i/web)/status(?:es)?/(?P<id>\d{{1,20}})"
-    r"(?:/(?:photo|video)/\d{1,2})?/?"
+POST_URL: Final = url_pattern(
+    one_of(HOSTS) + rf"/(?:(?P<user>{_HANDLE})|i/web)/status(?:es)?/(?P<id>\d{{1,20}})"
+    r"(?:/(?:photo|video)/\d{1,2})?/?",
 )
-_USER_PATH: Final = re.compile(rf"/(?P<user>{_HANDLE})/?")
+USER_URL: Final = url_pattern(one_of(HOSTS) + rf"/{none_of(RESERVED)}(?P<user>{_HANDLE})/?")
 # "Name on X: "text" / X" and the 2016-18 "Name on Twitter: "text"" (also "en Twitter").
 _TEXT_TITLE: Final = re.compile(
     r"(?P<name>.+?) (?:on|en) (?:X|Twitter): [\"“](?P<text>.*)[\"”](?: / (?:X|Twitter))?",
@@ -73,40 +73,9 @@ _MEDIA_PATH: Final = re.compile(
 _AVATAR_PATH: Final = re.compile(r"https://pbs\.twimg\.com/profile_images/")
 
 
-def post_path(url: str) -> tuple[str | None, str] | None:
-    """The handle (None for `/i/web/status/…`) and the post id of an X post URL, or None."""
-    parts = url_host_path(url)
-    if parts is None or parts[0] not in HOSTS:
-        return None
-    match = _POST_PATH.fullmatch(parts[1])
-    return (match.group("user"), match.group("id")) if match else None
-
-
-def user_handle(url: str) -> str | None:
-    """The handle in an X profile URL, or None for posts, X's own pages and other hosts."""
-    parts = url_host_path(url)
-    if parts is None or parts[0] not in HOSTS:
-        return None
-    match = _USER_PATH.fullmatch(parts[1])
-    if match is None or match.group("user").lower() in RESERVED:
-        return None
-    return match.group("user")
-
-
-def matches_post(url: str) -> bool:
-    return post_path(url) is not None
-
-
-def matches_user(url: str) -> bool:
-    return user_handle(url) is not None
-
-
-def read_post(url: str, page: ParsedPage) -> SiteExtract | None:
+def read_post(found: re.Match[str], page: ParsedPage) -> SiteExtract | None:
     """The post on an X status page, from the most exact source that has it."""
-    found = post_path(url)
-    if found is None:
-        return None
-    handle, post_id = found
+    handle, post_id = found.group("user"), found.group("id")
     post = (
         _post_from_json_ld(page, handle, post_id)
         or _post_from_oembed(page, handle, post_id)
@@ -124,16 +93,12 @@ def read_post(url: str, page: ParsedPage) -> SiteExtract | None:
     else:
         title = None
     image = next((item.image for item in post.media if item.image is not None), None)
-    return SiteExtract(
-        link_type=LinkType.X_POST, details=post, title=title, description=post.text, image=image
-    )
+    return SiteExtract(details=post, title=title, description=post.text, image=image)
 
 
-def read_user(url: str, page: ParsedPage) -> SiteExtract | None:
+def read_user(found: re.Match[str], page: ParsedPage) -> SiteExtract | None:
     """The profile on an X account page, from the most exact source that has it."""
-    handle = user_handle(url)
-    if handle is None:
-        return None
+    handle = found.group("user")
     user = (
         _user_from_json_ld(page, handle)
         or _user_from_oembed(page, handle)
@@ -143,7 +108,6 @@ def read_user(url: str, page: ParsedPage) -> SiteExtract | None:
         return None
     title = f"{user.name} (@{user.username})" if user.name else f"@{user.username}"
     return SiteExtract(
-        link_type=LinkType.X_USER,
         details=user,
         title=title,
         description=user.bio,
@@ -327,7 +291,9 @@ def _handle_in(value: str | None) -> str | None:
 
 
 def _handle_from_url(value: str | None) -> str | None:
-    return user_handle(value) if value else None
+    """The handle of a profile URL the page names; None for posts and X's own pages."""
+    match = match_url(USER_URL, value) if value else None
+    return match.group("user") if match else None
 
 
 def _website(related: object) -> str | None:
@@ -346,6 +312,6 @@ def _url_of(value: object) -> str | None:
 
 
 RULES: Final[tuple[SiteRule, ...]] = (
-    SiteRule(name="x-post", link_type=LinkType.X_POST, matches=matches_post, extract=read_post),
-    SiteRule(name="x-user", link_type=LinkType.X_USER, matches=matches_user, extract=read_user),
+    SiteRule(name="x-post", link_type=LinkType.X_POST, url=POST_URL, extract=read_post),
+    SiteRule(name="x-user", link_type=LinkType.X_USER, url=USER_URL, extract=read_user),
 )

@@ -22,13 +22,12 @@ from __future__ import annotations
 
 import re
 from typing import Final
-from urllib.parse import parse_qs
 
 from extraction.jsondata import JsonPath
 from extraction.jsonld import first_text, first_url, types_of
 from extraction.page import ParsedPage
 from model.record import ImageRef, LinkType, YoutubeUser, YoutubeVideo
-from sites.base import SiteExtract, SiteRule
+from sites.base import SiteExtract, SiteRule, match_url, one_of, url_pattern
 from sites.values import (
     interaction_counts,
     iso_datetime,
@@ -46,44 +45,39 @@ from sites.youtube_channel import (
     channel_url,
     flag,
     og_image,
-    url_parts,
     valid_channel_id,
     verified_badge,
 )
 from sites.youtube_channel import RULE as YOUTUBE_CHANNEL
 
 _EMBED_HOSTS: Final = frozenset({"youtube-nocookie.com", "www.youtube-nocookie.com"})
-_VIDEO_ID: Final = re.compile(r"[A-Za-z0-9_-]{11}")
 # Read in one pass that skips the rest of ytInitialData (extraction/jsondata.JsonPath).
 _OWNERS: Final = JsonPath(
     *("contents", "twoColumnWatchNextResults", "results", "results", "contents", "[]"),
     *("videoSecondaryInfoRenderer", "owner", "videoOwnerRenderer"),
 )
-_VIDEO_PATH: Final = re.compile(r"/(?:shorts|embed|live|v)/(?P<id>[A-Za-z0-9_-]{11})/?")
+_ID: Final = r"[A-Za-z0-9_-]{11}"
+_VIDEO_ID: Final = re.compile(_ID)
+VIDEO_URL: Final = url_pattern(
+    rf"youtu\.be/+(?P<short_id>{_ID})/*"
+    # watch?v=ID, wherever `v` sits in the query.
+    rf"|{one_of(HOSTS)}/watch/*\?(?:.*?&)?v=(?P<watch_id>{_ID})(?:&.*)?"
+    rf"|{one_of(HOSTS | _EMBED_HOSTS)}/(?:shorts|embed|live|v)/(?P<path_id>{_ID})/?"
+)
 
 
 def video_id(url: str) -> str | None:
     """The 11-character video id a YouTube video URL names, or None."""
-    parts = url_parts(url)
-    if parts is None:
-        return None
-    host, path, query = parts
-    if host == "youtu.be":
-        candidate = path.strip("/")
-        return candidate if _VIDEO_ID.fullmatch(candidate) else None
-    if host in HOSTS and path.rstrip("/") == "/watch":
-        ids = parse_qs(query).get("v", [])
-        return ids[0] if ids and _VIDEO_ID.fullmatch(ids[0]) else None
-    if host in HOSTS or host in _EMBED_HOSTS:
-        match = _VIDEO_PATH.fullmatch(path)
-        return match.group("id") if match else None
-    return None
+    found = match_url(VIDEO_URL, url)
+    return _video_id(found) if found else None
 
 
-def read_video(url: str, page: ParsedPage) -> SiteExtract | None:
-    target = video_id(url)
-    if target is None:
-        return None
+def _video_id(found: re.Match[str]) -> str:
+    return str(found.group("short_id") or found.group("watch_id") or found.group("path_id"))
+
+
+def read_video(found: re.Match[str], page: ParsedPage) -> SiteExtract | None:
+    target = _video_id(found)
     return (
         _video_from_player(page)
         or _video_from_microdata(page, target)
@@ -95,7 +89,6 @@ def read_video(url: str, page: ParsedPage) -> SiteExtract | None:
 
 def _video_extract(video: YoutubeVideo, title: object, description: object) -> SiteExtract:
     return SiteExtract(
-        link_type=LinkType.YOUTUBE_VIDEO,
         details=video,
         title=text_value(title),
         description=text_value(description),
@@ -227,7 +220,7 @@ RULES: Final[tuple[SiteRule, ...]] = (
     SiteRule(
         name="youtube-video",
         link_type=LinkType.YOUTUBE_VIDEO,
-        matches=lambda url: video_id(url) is not None,
+        url=VIDEO_URL,
         extract=read_video,
     ),
     YOUTUBE_CHANNEL,

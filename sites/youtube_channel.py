@@ -11,18 +11,18 @@ from __future__ import annotations
 
 import re
 from typing import Final
-from urllib.parse import urlsplit
 
 from extraction.jsondata import JsonPath
 from extraction.page import ParsedPage
 from model.record import ImageRef, LinkType, YoutubeUser
-from sites.base import SiteExtract, SiteRule
+from sites.base import SiteExtract, SiteRule, match_url, one_of, url_pattern
 from sites.values import json_path, text_value, whole_number
 
 HOSTS: Final = frozenset({"youtube.com", "www.youtube.com", "m.youtube.com", "music.youtube.com"})
 _CHANNEL_ID: Final = re.compile(r"UC[A-Za-z0-9_-]{22}")
-_CHANNEL_PATH: Final = re.compile(
-    r"/(?:channel/(?P<id>UC[A-Za-z0-9_-]{22})|@(?P<handle>[\w.-]{1,100})|(?:c|user)/[\w.-]{1,100})"
+CHANNEL_URL: Final = url_pattern(
+    one_of(HOSTS) + r"/(?:channel/(?P<id>UC[A-Za-z0-9_-]{22})|@(?P<handle>[\w.-]{1,100})"
+    r"|(?:c|user)/[\w.-]{1,100})"
     r"(?:/(?:featured|videos|shorts|streams|playlists|community|about))?/?"
 )
 # The two parts of ytInitialData a channel is read from, each read in one pass that skips
@@ -34,35 +34,17 @@ _VERIFIED_BADGES: Final = frozenset(
 )
 
 
-def url_parts(url: str) -> tuple[str, str, str] | None:
-    try:
-        parts = urlsplit(url.strip())
-        host = (parts.hostname or "").rstrip(".").lower()
-    except ValueError:
-        return None
-    if parts.scheme.lower() not in ("http", "https"):
-        return None
-    return host, parts.path, parts.query
-
-
 def channel_path(url: str) -> re.Match[str] | None:
-    parts = url_parts(url)
-    if parts is None or parts[0] not in HOSTS:
-        return None
-    return _CHANNEL_PATH.fullmatch(parts[1])
+    return match_url(CHANNEL_URL, url)
 
 
-def read_channel(url: str, page: ParsedPage) -> SiteExtract | None:
-    match = channel_path(url)
-    if match is None:
-        return None
+def read_channel(match: re.Match[str], page: ParsedPage) -> SiteExtract | None:
     state = page.json_scripts.get("ytInitialData")
     data = {"metadata": _METADATA.read(state), "header": _HEADER.read(state)}
     user = _channel_from_data(data) or _channel_from_open_graph(page, match)
     if user is None:
         return None
     return SiteExtract(
-        link_type=LinkType.YOUTUBE_USER,
         details=user,
         title=user.name,
         description=user.description,
@@ -178,6 +160,6 @@ def _list(value: object) -> list[object]:
 RULE: Final = SiteRule(
     name="youtube-channel",
     link_type=LinkType.YOUTUBE_USER,
-    matches=lambda url: channel_path(url) is not None,
+    url=CHANNEL_URL,
     extract=read_channel,
 )

@@ -7,10 +7,18 @@ from datetime import datetime
 
 import strawberry
 
+from model import record
 from schema.images import ResponsiveImage
+from schema.link_types.registry import link_kind
 from schema.scalars import Count
 
 
+@link_kind(
+    record.ImageFile,
+    key="image_file",
+    preview="A preview of a direct link to an image (type IMAGE); its renditions are `image`.",
+    field="What the image file is: size, format, colours.",
+)
 @strawberry.type(description="A direct link to an image. Its renditions are the preview's `image`.")
 class ImageFile:
     width: int | None = strawberry.field(description="Width of the image in pixels.")
@@ -37,6 +45,12 @@ class ImageFile:
     )
 
 
+@link_kind(
+    record.VideoFile,
+    key="video",
+    preview="A preview of a direct link to a video (type VIDEO).",
+    field="What the video file is: length, size, codecs.",
+)
 @strawberry.type(
     description="A direct link to a video (GIFs count), read from headers and the container's "
     "first bytes, never the whole file."
@@ -61,6 +75,12 @@ class VideoFile:
     title: str | None = strawberry.field(description="The title the file's metadata gives.")
 
 
+@link_kind(
+    record.AudioFile,
+    key="audio",
+    preview="A preview of a direct link to audio (type AUDIO).",
+    field="What the audio file is: length, tags, codec.",
+)
 @strawberry.type(
     description="A direct link to audio, read from headers and the file's first bytes (ID3 "
     "tags and the like)."
@@ -87,6 +107,12 @@ class AudioFile:
     )
 
 
+@link_kind(
+    record.DocumentFile,
+    key="document",
+    preview="A preview of a direct link to a document (type DOCUMENT).",
+    field="What the document is: title, author, pages.",
+)
 @strawberry.type(description="A direct link to a document (PDF first).")
 class DocumentFile:
     format: str | None = strawberry.field(
@@ -112,6 +138,12 @@ class DocumentFile:
     )
 
 
+@link_kind(
+    record.TextFile,
+    key="text",
+    preview="A preview of a direct link to plain text (type TEXT).",
+    field="What the text is: encoding and length.",
+)
 @strawberry.type(description="A direct link to plain text.")
 class TextFile:
     encoding: str | None = strawberry.field(

@@ -6,10 +6,13 @@ from datetime import datetime
 
 import strawberry
 
+from model import record
+from schema.link_types.registry import graph_object, link_kind
 from schema.link_types.shared import Account
 from schema.scalars import Count
 
 
+@graph_object(record.GithubLanguage)
 @strawberry.type(description="A language of a repository and its share of the code.")
 class GithubLanguage:
     name: str = strawberry.field(description="The language's name as GitHub writes it (Python).")
@@ -18,6 +21,12 @@ class GithubLanguage:
     )
 
 
+@link_kind(
+    record.GithubRepository,
+    key="github_repository",
+    preview="A preview of a GitHub repository (type GITHUB_REPOSITORY).",
+    field="The repository.",
+)
 @strawberry.type(description="A GitHub repository.")
 class GithubRepository:
     name: str = strawberry.field(description="The repository's full name, owner/name.")

@@ -6,12 +6,20 @@ from datetime import datetime
 
 import strawberry
 
+from model import record
 from schema.enums import Visibility
 from schema.images import ResponsiveImage
+from schema.link_types.registry import link_kind
 from schema.link_types.shared import MediaItem
 from schema.scalars import Count
 
 
+@link_kind(
+    record.InstagramUser,
+    key="instagram_user",
+    preview="A preview of an Instagram profile (type INSTAGRAM_USER).",
+    field="The profile.",
+)
 @strawberry.type(description="An Instagram profile.")
 class InstagramUser:
     username: str = strawberry.field(description="The handle, without the @.")
@@ -34,6 +42,12 @@ class InstagramUser:
     )
 
 
+@link_kind(
+    record.InstagramPost,
+    key="instagram_post",
+    preview="A preview of an Instagram post or reel (type INSTAGRAM_POST).",
+    field="The post.",
+)
 @strawberry.type(description="An Instagram post or reel.")
 class InstagramPost:
     id: strawberry.ID | None = strawberry.field(

@@ -6,12 +6,20 @@ from datetime import datetime
 
 import strawberry
 
+from model import record
 from schema.enums import RedditPostKind
 from schema.images import ResponsiveImage
+from schema.link_types.registry import link_kind
 from schema.link_types.shared import MediaItem
 from schema.scalars import Count
 
 
+@link_kind(
+    record.RedditUser,
+    key="reddit_user",
+    preview="A preview of a Reddit account (type REDDIT_USER).",
+    field="The account.",
+)
 @strawberry.type(description="A Reddit account (u/name).")
 class RedditUser:
     username: str = strawberry.field(description="The account's name, without the u/.")
@@ -29,6 +37,12 @@ class RedditUser:
     joined_at: datetime | None = strawberry.field(description="When the account was created.")
 
 
+@link_kind(
+    record.RedditSubreddit,
+    key="reddit_subreddit",
+    preview="A preview of a subreddit (type REDDIT_SUBREDDIT).",
+    field="The subreddit.",
+)
 @strawberry.type(description="A subreddit (r/name).")
 class RedditSubreddit:
     name: str = strawberry.field(description="The subreddit's name, without the r/.")
@@ -53,6 +67,12 @@ class RedditSubreddit:
     avatar: ResponsiveImage | None = strawberry.field(description="The subreddit's icon.")
 
 
+@link_kind(
+    record.RedditPost,
+    key="reddit_post",
+    preview="A preview of a Reddit post (type REDDIT_POST).",
+    field="The post.",
+)
 @strawberry.type(description="A Reddit post.")
 class RedditPost:
     id: strawberry.ID | None = strawberry.field(

@@ -7,11 +7,14 @@ from decimal import Decimal
 
 import strawberry
 
+from model import record
 from schema.enums import MediaKind
 from schema.images import ResponsiveImage
+from schema.link_types.registry import graph_object
 from schema.scalars import Count
 
 
+@graph_object(record.MediaItem)
 @strawberry.type(
     description="One photo, video or audio item of a post or product. For a video, `image` is "
     "its poster frame and `url` the video file itself."
@@ -36,6 +39,7 @@ class MediaItem:
     )
 
 
+@graph_object(record.Account)
 @strawberry.type(
     description="A platform account seen from something it owns: a repository's owner or a "
     "product's seller."

@@ -6,12 +6,20 @@ from datetime import datetime
 
 import strawberry
 
+from model import record
 from schema.enums import Visibility
 from schema.images import ResponsiveImage
+from schema.link_types.registry import link_kind
 from schema.link_types.shared import MediaItem
 from schema.scalars import Count
 
 
+@link_kind(
+    record.TiktokUser,
+    key="tiktok_user",
+    preview="A preview of a TikTok creator's profile (type TIKTOK_USER).",
+    field="The creator's profile.",
+)
 @strawberry.type(description="A TikTok creator's profile.")
 class TiktokUser:
     id: strawberry.ID | None = strawberry.field(description="TikTok's numeric id of the account.")
@@ -33,6 +41,12 @@ class TiktokUser:
     avatar: ResponsiveImage | None = strawberry.field(description="The profile picture.")
 
 
+@link_kind(
+    record.TiktokVideo,
+    key="tiktok_video",
+    preview="A preview of a TikTok video (type TIKTOK_VIDEO).",
+    field="The video.",
+)
 @strawberry.type(description="A TikTok video.")
 class TiktokVideo:
     id: strawberry.ID | None = strawberry.field(description="TikTok's numeric id of the video.")

@@ -6,11 +6,19 @@ from datetime import datetime
 
 import strawberry
 
+from model import record
 from schema.images import ResponsiveImage
+from schema.link_types.registry import link_kind
 from schema.link_types.shared import MediaItem
 from schema.scalars import Count
 
 
+@link_kind(
+    record.XUser,
+    key="x_user",
+    preview="A preview of an X profile (type X_USER).",
+    field="The profile.",
+)
 @strawberry.type(description="An X (Twitter) profile.")
 class XUser:
     username: str = strawberry.field(description="The handle, without the @.")
@@ -43,6 +51,12 @@ class XUser:
     joined_at: datetime | None = strawberry.field(description="When the account was created.")
 
 
+@link_kind(
+    record.XPost,
+    key="x_post",
+    preview="A preview of a post on X (type X_POST).",
+    field="The post.",
+)
 @strawberry.type(description="A post on X (a tweet).")
 class XPost:
     id: strawberry.ID | None = strawberry.field(description="X's numeric id of the post.")

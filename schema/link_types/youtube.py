@@ -6,11 +6,19 @@ from datetime import datetime
 
 import strawberry
 
+from model import record
 from schema.enums import Visibility
 from schema.images import ResponsiveImage
+from schema.link_types.registry import link_kind
 from schema.scalars import Count
 
 
+@link_kind(
+    record.YoutubeUser,
+    key="youtube_user",
+    preview="A preview of a YouTube channel (type YOUTUBE_USER).",
+    field="The channel.",
+)
 @strawberry.type(description="A YouTube channel.")
 class YoutubeUser:
     channel_id: strawberry.ID | None = strawberry.field(
@@ -45,6 +53,12 @@ class YoutubeUser:
     )
 
 
+@link_kind(
+    record.YoutubeVideo,
+    key="youtube_video",
+    preview="A preview of a YouTube video (type YOUTUBE_VIDEO).",
+    field="The video.",
+)
 @strawberry.type(description="A YouTube video (watch page, short or youtu.be link).")
 class YoutubeVideo:
     video_id: strawberry.ID = strawberry.field(

@@ -14,7 +14,7 @@ import pytest
 from strawberry.printer import print_schema
 
 from cli.query import PREVIEWS
-from schema import schema
+from graph import schema
 from settings import Settings
 from tests.conftest import GraphClient
 from tests.graph.test_tiktok_profiles import PROFILES, page_user

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from schema import build_schema
+from graph import build_schema
 
 
 class BrokenService:

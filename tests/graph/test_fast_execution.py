@@ -40,7 +40,7 @@ from graphql import (
 from strawberry.schema.schema import StrawberryGraphQLCoreExecutionContext
 from strawberry.schema.schema_converter import GraphQLCoreConverter
 
-from schema import schema as real_schema
+from graph import schema as real_schema
 from schema.execution import FastExecutionContext
 from tests.conftest import GraphClient
 

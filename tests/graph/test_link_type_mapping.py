@@ -21,8 +21,8 @@ import pytest
 from graphql import GraphQLList, GraphQLNonNull, GraphQLObjectType, GraphQLScalarType
 from strawberry.utils.str_converters import to_camel_case
 
+from graph import schema
 from model import record
-from schema import schema
 from schema.mapping import link_id, to_graph
 from schema.previews import PagePreview, UnknownPreview
 

@@ -13,7 +13,8 @@ from graphql import (
     GraphQLUnionType,
 )
 
-from schema import PREVIEW_TYPES, schema
+from graph import schema
+from schema.results import PREVIEW_TYPES
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -21,7 +22,7 @@ ROOT = Path(__file__).resolve().parents[2]
 def test_committed_schema_matches_the_code() -> None:
     committed = (ROOT / "schema.graphql").read_text()
     assert committed.strip() == schema.as_str().strip(), (
-        "schema.graphql is stale: run `strawberry export-schema schema:schema "
+        "schema.graphql is stale: run `strawberry export-schema graph:schema "
         "--output schema.graphql`"
     )
 
@@ -29,7 +30,7 @@ def test_committed_schema_matches_the_code() -> None:
 def test_export_schema_command_reproduces_the_file() -> None:
     strawberry = Path(sys.executable).parent / "strawberry"
     printed = subprocess.run(
-        [str(strawberry), "export-schema", "schema:schema"],
+        [str(strawberry), "export-schema", "graph:schema"],
         cwd=ROOT,
         capture_output=True,
         text=True,

@@ -8,12 +8,13 @@ import pytest
 
 from extraction.page import ParsedPage, parse_page
 from model.record import GithubRepository, LinkType
-from sites.github import matches_repository, read_repository, repository_path
+from sites.github import repository_path
 from tests.sites.corpus_pages import corpus
+from tests.sites.rules import read_rule, rule_matches
 
 
 def repository_of(url: str, page: ParsedPage) -> GithubRepository:
-    extract = read_repository(url, page)
+    extract = read_rule("github-repository", url, page)
     assert extract is not None
     assert extract.link_type is LinkType.GITHUB_REPOSITORY
     assert isinstance(extract.details, GithubRepository)
@@ -44,7 +45,7 @@ def repository_of(url: str, page: ParsedPage) -> GithubRepository:
 )
 def test_url_patterns(url: str, path: tuple[str, str] | None) -> None:
     assert repository_path(url) == path
-    assert matches_repository(url) is (path is not None)
+    assert rule_matches("github-repository", url) is (path is not None)
 
 
 @pytest.mark.parametrize(
@@ -137,7 +138,7 @@ def test_json_ld_only() -> None:
     ],
 )
 def test_unconfirmed_pages_give_none(head: str) -> None:
-    assert read_repository(URL, small(head)) is None
+    assert read_rule("github-repository", URL, small(head)) is None
 
 
 def test_odd_meta_gives_none_fields() -> None:

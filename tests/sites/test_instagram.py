@@ -12,12 +12,12 @@ import pytest
 from extraction.oembed import OEmbed
 from extraction.page import ParsedPage, parse_page
 from model.record import InstagramPost, InstagramUser, LinkType, MediaKind
-from sites.instagram import matches_post, matches_user, read_post, read_user
 from tests.sites.corpus_pages import corpus
+from tests.sites.rules import read_rule, rule_matches
 
 
 def post_of(url: str, page: ParsedPage) -> InstagramPost:
-    extract = read_post(url, page)
+    extract = read_rule("instagram-post", url, page)
     assert extract is not None
     assert extract.link_type is LinkType.INSTAGRAM_POST
     assert isinstance(extract.details, InstagramPost)
@@ -25,7 +25,7 @@ def post_of(url: str, page: ParsedPage) -> InstagramPost:
 
 
 def user_of(url: str, page: ParsedPage) -> InstagramUser:
-    extract = read_user(url, page)
+    extract = read_rule("instagram-user", url, page)
     assert extract is not None
     assert extract.link_type is LinkType.INSTAGRAM_USER
     assert isinstance(extract.details, InstagramUser)
@@ -57,8 +57,8 @@ def exact(text: str) -> int | None:
     ],
 )
 def test_url_patterns(url: str, post: bool, user: bool) -> None:
-    assert matches_post(url) is post
-    assert matches_user(url) is user
+    assert rule_matches("instagram-post", url) is post
+    assert rule_matches("instagram-user", url) is user
 
 
 def test_profile_counts_from_open_graph() -> None:
@@ -184,8 +184,8 @@ def test_rounded_profile_counts_stay_none() -> None:
 def test_other_profile_is_not_confirmed() -> None:
     url = "https://www.instagram.com/someone/"
     page = small('<meta property="og:title" content="X (@other) • Instagram photos">', url)
-    assert read_user(url, page) is None
-    assert read_post(URL, small("")) is None
+    assert read_rule("instagram-user", url, page) is None
+    assert read_rule("instagram-post", URL, small("")) is None
 
 
 @pytest.mark.parametrize(

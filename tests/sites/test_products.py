@@ -15,10 +15,11 @@ from model.record import AmazonProduct, EtsyProduct, LinkType
 from sites import amazon, etsy
 from sites.products import price_value
 from tests.sites.corpus_pages import corpus
+from tests.sites.rules import read_rule, rule_matches
 
 
 def amazon_product(url: str, page: ParsedPage) -> AmazonProduct:
-    extract = amazon.read(url, page)
+    extract = read_rule("amazon-product", url, page)
     assert extract is not None
     assert extract.link_type is LinkType.AMAZON_PRODUCT
     assert isinstance(extract.details, AmazonProduct)
@@ -26,7 +27,7 @@ def amazon_product(url: str, page: ParsedPage) -> AmazonProduct:
 
 
 def etsy_product(url: str, page: ParsedPage) -> EtsyProduct:
-    extract = etsy.read(url, page)
+    extract = read_rule("etsy-listing", url, page)
     assert extract is not None
     assert extract.link_type is LinkType.ETSY_PRODUCT
     assert isinstance(extract.details, EtsyProduct)
@@ -50,7 +51,7 @@ def etsy_product(url: str, page: ParsedPage) -> EtsyProduct:
 )
 def test_amazon_urls(url: str, asin: str | None) -> None:
     assert amazon.product_asin(url) == asin
-    assert amazon.matches_product(url) is (asin is not None)
+    assert rule_matches("amazon-product", url) is (asin is not None)
 
 
 @pytest.mark.parametrize(
@@ -67,7 +68,7 @@ def test_amazon_urls(url: str, asin: str | None) -> None:
 )
 def test_etsy_urls(url: str, listing: str | None) -> None:
     assert etsy.listing_id(url) == listing
-    assert etsy.matches_listing(url) is (listing is not None)
+    assert rule_matches("etsy-listing", url) is (listing is not None)
 
 
 def test_etsy_listing_from_json_ld() -> None:
@@ -182,8 +183,11 @@ def test_odd_json_ld_gives_none_fields(data: dict[str, Any]) -> None:
 
 
 def test_pages_without_product_data_give_none() -> None:
-    assert etsy.read(ETSY_URL, small("<title>Etsy</title>", ETSY_URL)) is None
-    assert amazon.read(AMAZON_URL, small("<title>Amazon.com</title>", AMAZON_URL)) is None
+    assert read_rule("etsy-listing", ETSY_URL, small("<title>Etsy</title>", ETSY_URL)) is None
+    assert (
+        read_rule("amazon-product", AMAZON_URL, small("<title>Amazon.com</title>", AMAZON_URL))
+        is None
+    )
 
 
 @pytest.mark.parametrize(

@@ -12,19 +12,12 @@ import pytest
 from extraction.oembed import OEmbed
 from extraction.page import ParsedPage, parse_page
 from model.record import LinkType, RedditPost, RedditPostKind, RedditSubreddit, RedditUser
-from sites.reddit import (
-    matches_post,
-    matches_subreddit,
-    matches_user,
-    read_post,
-    read_subreddit,
-    read_user,
-)
 from tests.sites.corpus_pages import corpus
+from tests.sites.rules import read_rule, rule_matches
 
 
 def post_of(url: str, page: ParsedPage) -> RedditPost:
-    extract = read_post(url, page)
+    extract = read_rule("reddit-post", url, page)
     assert extract is not None
     assert extract.link_type is LinkType.REDDIT_POST
     assert isinstance(extract.details, RedditPost)
@@ -51,9 +44,9 @@ def post_of(url: str, page: ParsedPage) -> RedditPost:
     ],
 )
 def test_url_patterns(url: str, kind: str | None) -> None:
-    assert matches_post(url) is (kind == "post")
-    assert matches_subreddit(url) is (kind == "subreddit")
-    assert matches_user(url) is (kind == "user")
+    assert rule_matches("reddit-post", url) is (kind == "post")
+    assert rule_matches("reddit-subreddit", url) is (kind == "subreddit")
+    assert rule_matches("reddit-user", url) is (kind == "user")
 
 
 @pytest.mark.parametrize(
@@ -142,8 +135,8 @@ def test_post_from_oembed_only() -> None:
 
 def test_post_of_another_subreddit_is_not_confirmed() -> None:
     page = small('<meta property="og:title" content="r/other - Hello">')
-    assert read_post(URL, page) is None
-    assert read_post(URL, small("")) is None
+    assert read_rule("reddit-post", URL, page) is None
+    assert read_rule("reddit-post", URL, small("")) is None
 
 
 def test_subreddit_and_user_pages() -> None:
@@ -154,19 +147,21 @@ def test_subreddit_and_user_pages() -> None:
         '<meta property="og:description" content="News about Python">',
         sub_url,
     )
-    extract = read_subreddit(sub_url, sub_page)
+    extract = read_rule("reddit-subreddit", sub_url, sub_page)
     assert extract is not None
     assert isinstance(extract.details, RedditSubreddit)
     assert extract.details.name == "Python"
     assert extract.details.description == "News about Python"
     assert extract.details.subscribers_count is None
     user_url = "https://www.reddit.com/user/spez/"
-    extract = read_user(user_url, small("<title>overview for spez</title>", user_url))
+    extract = read_rule(
+        "reddit-user", user_url, small("<title>overview for spez</title>", user_url)
+    )
     assert extract is not None
     assert isinstance(extract.details, RedditUser)
     assert extract.details.username == "spez"
-    assert read_user(user_url, small("<title>reddit</title>", user_url)) is None
-    assert read_subreddit(sub_url, small("<title>reddit</title>", sub_url)) is None
+    assert read_rule("reddit-user", user_url, small("<title>reddit</title>", user_url)) is None
+    assert read_rule("reddit-subreddit", sub_url, small("<title>reddit</title>", sub_url)) is None
 
 
 @pytest.mark.parametrize(

@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 import json
+import re
+from typing import Any
 
 import pytest
 
 from extraction.page import ParsedPage, parse_page
 from model.record import LinkType, TiktokUser, Visibility
 from sites import RULES, SiteExtract, SiteRule, apply_site_rules
+from sites.base import match_url, none_of, url_pattern
 
 PAGE = ParsedPage(url="https://example.com/")
 USER = TiktokUser(
@@ -19,12 +22,16 @@ USER = TiktokUser(
 )
 
 
+ANY_URL = re.compile(r".*", re.DOTALL)
+NO_URL = re.compile(r"(?!)")
+
+
 def rule(name: str, result: SiteExtract | None, matches: bool = True) -> SiteRule:
     return SiteRule(
         name=name,
         link_type=LinkType.TIKTOK_USER,
-        matches=lambda url: matches,
-        extract=lambda url, page: result,
+        url=ANY_URL if matches else NO_URL,
+        extract=lambda found, page: result,
     )
 
 
@@ -48,8 +55,8 @@ def test_every_platform_kind_has_a_rule() -> None:
 
 
 def test_first_matching_rule_with_a_result_wins() -> None:
-    first = SiteExtract(link_type=LinkType.TIKTOK_USER, details=USER, title="first")
-    second = SiteExtract(link_type=LinkType.TIKTOK_USER, details=USER, title="second")
+    first = SiteExtract(details=USER, title="first")
+    second = SiteExtract(details=USER, title="second")
     rules = (
         rule("skip", second, matches=False),
         rule("empty", None),
@@ -65,12 +72,12 @@ def test_no_rule_means_a_generic_page() -> None:
 
 
 def test_a_failing_rule_is_skipped(caplog: pytest.LogCaptureFixture) -> None:
-    def broken(url: str, page: ParsedPage) -> SiteExtract | None:
+    def broken(found: re.Match[str], page: ParsedPage) -> SiteExtract | None:
         raise KeyError("surprise")
 
-    fallback = SiteExtract(link_type=LinkType.TIKTOK_USER, details=USER)
+    fallback = SiteExtract(details=USER)
     rules = (
-        SiteRule("broken", LinkType.TIKTOK_USER, matches=lambda url: True, extract=broken),
+        SiteRule("broken", LinkType.TIKTOK_USER, url=ANY_URL, extract=broken),
         rule("fallback", fallback),
     )
     assert apply_site_rules("https://example.com/", PAGE, rules) is fallback
@@ -93,3 +100,49 @@ def test_tiktok_profile_through_the_registry() -> None:
     assert isinstance(extract.details, TiktokUser)
     assert extract.details.username == "u"
     assert apply_site_rules(f"{url}/video/1", parse_page(html.encode(), url=url)) is None
+
+
+def test_a_rule_is_handed_the_match_of_its_pattern() -> None:
+    # The host is read lower-cased without its trailing dot, the query may follow, the
+    # fragment never reaches the pattern.
+    seen: list[dict[str, Any]] = []
+
+    def item(found: re.Match[str], page: ParsedPage) -> SiteExtract | None:
+        seen.append(found.groupdict())
+        return SiteExtract(details=USER, title=found.group("id"))
+
+    rules = (
+        SiteRule(
+            "item", LinkType.TIKTOK_USER, url_pattern(r"example\.com/item/(?P<id>\d+)/?"), item
+        ),
+    )
+    extract = apply_site_rules("HTTPS://Example.COM./item/42/?ref=x#top", PAGE, rules)
+    assert extract is not None
+    assert extract.title == "42"
+    assert seen == [{"id": "42"}]
+    assert apply_site_rules("https://example.com/item/x", PAGE, rules) is None
+    assert apply_site_rules("https://example.com.evil/item/42", PAGE, rules) is None
+    assert apply_site_rules("ftp://example.com/item/42", PAGE, rules) is None
+    assert len(seen) == 1
+
+
+def test_a_pattern_may_read_the_query() -> None:
+    watch = url_pattern(r"example\.com/watch\?(?:.*?&)?v=(?P<v>\w+)(?:&.*)?")
+    assert (found := match_url(watch, "https://example.com/watch?t=1&v=abc&x=2")) is not None
+    assert found.group("v") == "abc"
+    assert match_url(watch, "https://example.com/watch?t=1") is None
+    assert match_url(watch, "https://example.com/watch?xv=abc") is None
+
+
+def test_reserved_names_are_refused_whole_and_in_any_case() -> None:
+    user = url_pattern(rf"x\.com/{none_of({'home', 'i'})}(?P<user>\w+)/?")
+    assert match_url(user, "https://x.com/Home") is None
+    assert match_url(user, "https://x.com/home/?s=1") is None
+    assert match_url(user, "https://x.com/i") is None
+    assert (found := match_url(user, "https://x.com/homer")) is not None
+    assert found.group("user") == "homer"
+    assert match_url(user, "https://x.com/ian") is not None
+
+
+def test_an_extract_is_of_its_records_kind() -> None:
+    assert SiteExtract(details=USER).link_type is LinkType.TIKTOK_USER

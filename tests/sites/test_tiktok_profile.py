@@ -9,7 +9,8 @@ import pytest
 
 from extraction.page import ParsedPage, parse_page
 from model.record import ImageRef, LinkType, TiktokUser, Visibility
-from sites.tiktok import matches_profile, profile_handle, read_profile
+from sites.tiktok import profile_handle
+from tests.sites.rules import read_rule, rule_matches
 
 URL = "https://www.tiktok.com/@khaby.lame"
 AVATAR = "https://p16-sign.tiktokcdn-us.com/tos-avt/e755d298d36b3175a2ca87d603b5dc2d"
@@ -68,7 +69,7 @@ def detail(user: dict[str, Any] | None, **fields: Any) -> dict[str, Any]:
 
 
 def read(page: ParsedPage, url: str = URL) -> TiktokUser:
-    extract = read_profile(url, page)
+    extract = read_rule("tiktok-profile", url, page)
     assert extract is not None
     assert extract.link_type is LinkType.TIKTOK_USER
     assert isinstance(extract.details, TiktokUser)
@@ -77,7 +78,7 @@ def read(page: ParsedPage, url: str = URL) -> TiktokUser:
 
 def test_public_profile_from_rehydration_data() -> None:
     page = universal_page(detail(khaby()))
-    extract = read_profile(URL, page)
+    extract = read_rule("tiktok-profile", URL, page)
     assert extract is not None
     large = f"{AVATAR}~tplv-tiktokx-cropcenter:1080:1080.jpeg?x-expires=1"
     assert extract.details == TiktokUser(
@@ -134,21 +135,24 @@ def test_private_account_status_code() -> None:
 
 
 def test_no_user_is_no_profile() -> None:
-    assert read_profile(URL, universal_page(detail(None))) is None
-    assert read_profile(URL, universal_page(detail(None, statusCode=10222))) is None
-    assert read_profile(URL, universal_page({"statusCode": 10202, "statusMsg": ""})) is None
+    assert read_rule("tiktok-profile", URL, universal_page(detail(None))) is None
+    assert read_rule("tiktok-profile", URL, universal_page(detail(None, statusCode=10222))) is None
+    assert (
+        read_rule("tiktok-profile", URL, universal_page({"statusCode": 10202, "statusMsg": ""}))
+        is None
+    )
 
 
 def test_a_page_without_any_tiktok_data_is_no_profile() -> None:
     page = parse_page(b"<title>TikTok - Make Your Day</title>", url=URL)
-    assert read_profile(URL, page) is None
+    assert read_rule("tiktok-profile", URL, page) is None
 
 
 def test_broken_rehydration_json_falls_through() -> None:
     html = (
         '<script id="__UNIVERSAL_DATA_FOR_REHYDRATION__" type="application/json">{"oops"</script>'
     )
-    assert read_profile(URL, parse_page(html.encode(), url=URL)) is None
+    assert read_rule("tiktok-profile", URL, parse_page(html.encode(), url=URL)) is None
 
 
 def test_avatar_falls_back_to_smaller_sizes() -> None:
@@ -183,7 +187,9 @@ def test_bio_link(link: str, expected: str | None) -> None:
 
 
 def test_empty_bio_and_name() -> None:
-    extract = read_profile(URL, universal_page(detail(khaby(signature="", nickname=""))))
+    extract = read_rule(
+        "tiktok-profile", URL, universal_page(detail(khaby(signature="", nickname="")))
+    )
     assert extract is not None
     assert isinstance(extract.details, TiktokUser)
     assert (extract.details.bio, extract.details.name) == (None, None)
@@ -294,7 +300,7 @@ def test_open_graph_only_page_reports_no_rounded_counts() -> None:
 
 def test_open_graph_for_another_handle_is_not_this_profile() -> None:
     page = parse_page(OG_HEAD.encode(), url="https://www.tiktok.com/@someone")
-    assert read_profile("https://www.tiktok.com/@someone", page) is None
+    assert read_rule("tiktok-profile", "https://www.tiktok.com/@someone", page) is None
 
 
 def test_richer_sources_win_over_poorer_ones() -> None:
@@ -315,7 +321,7 @@ def test_richer_sources_win_over_poorer_ones() -> None:
     ],
 )
 def test_profile_urls(url: str, handle: str) -> None:
-    assert matches_profile(url)
+    assert rule_matches("tiktok-profile", url)
     assert profile_handle(url) == handle
 
 
@@ -336,4 +342,4 @@ def test_profile_urls(url: str, handle: str) -> None:
     ],
 )
 def test_not_profile_urls(url: str) -> None:
-    assert not matches_profile(url)
+    assert not rule_matches("tiktok-profile", url)

@@ -16,8 +16,8 @@ from extraction.oembed import OEmbed
 from extraction.page import ParsedPage, parse_page
 from model.record import LinkType, MediaKind, TiktokVideo
 from sites import apply_site_rules
-from sites.tiktok import matches_profile
-from sites.tiktok_video import matches_video, read_video, video_url
+from sites.tiktok_video import video_url
+from tests.sites.rules import read_rule, rule_matches
 
 CORPUS = Path(__file__).resolve().parents[2].parent / "shared" / "corpus"
 VIDEO_FILE = "pages/metascraper/metascraper-tiktok/fixtures/video.html"
@@ -58,7 +58,7 @@ def universal(item_struct: object) -> ParsedPage:
 
 
 def read(page: ParsedPage, url: str = URL) -> TiktokVideo:
-    extract = read_video(url, page)
+    extract = read_rule("tiktok-video", url, page)
     assert extract is not None
     assert extract.link_type is LinkType.TIKTOK_VIDEO
     assert isinstance(extract.details, TiktokVideo)
@@ -82,7 +82,7 @@ def test_video_urls(url: str, video_id: str, handle: str | None) -> None:
     target = video_url(url)
     assert target is not None
     assert (target.video_id, target.handle) == (video_id, handle)
-    assert not matches_profile(url)
+    assert not rule_matches("tiktok-profile", url)
 
 
 @pytest.mark.parametrize(
@@ -99,7 +99,7 @@ def test_video_urls(url: str, video_id: str, handle: str | None) -> None:
     ],
 )
 def test_other_urls_are_not_videos(url: str) -> None:
-    assert not matches_video(url)
+    assert not rule_matches("tiktok-video", url)
 
 
 def corpus_video() -> tuple[str, bytes]:
@@ -279,12 +279,14 @@ def test_open_graph_only_when_og_url_names_the_video() -> None:
     assert video.text is None
     assert video.likes_count is None
     other = f'<meta property="og:url" content="{URL[:-1]}9">'
-    assert read_video(URL, html_page(other)) is None
+    assert read_rule("tiktok-video", URL, html_page(other)) is None
 
 
 def test_page_without_video_data_is_not_a_video() -> None:
-    assert read_video(URL, html_page("<title>TikTok</title>")) is None
-    assert read_video("https://www.tiktok.com/@khaby.lame", universal(item())) is None
+    assert read_rule("tiktok-video", URL, html_page("<title>TikTok</title>")) is None
+    assert (
+        read_rule("tiktok-video", "https://www.tiktok.com/@khaby.lame", universal(item())) is None
+    )
 
 
 @pytest.mark.parametrize(
@@ -309,4 +311,4 @@ def test_odd_item_data_gives_none_fields(overrides: dict[str, Any]) -> None:
 
 @pytest.mark.parametrize("item_struct", [None, [], "x", 5, {}])
 def test_item_of_the_wrong_type_is_not_a_video(item_struct: object) -> None:
-    assert read_video(URL, universal(item_struct)) is None
+    assert read_rule("tiktok-video", URL, universal(item_struct)) is None

@@ -12,12 +12,12 @@ import pytest
 from extraction.oembed import OEmbed
 from extraction.page import ParsedPage, parse_page
 from model.record import LinkType, MediaKind, XPost, XUser
-from sites.x import matches_post, matches_user, read_post, read_user
 from tests.sites.corpus_pages import corpus
+from tests.sites.rules import read_rule, rule_matches
 
 
 def post_of(url: str, page: ParsedPage) -> XPost:
-    extract = read_post(url, page)
+    extract = read_rule("x-post", url, page)
     assert extract is not None
     assert extract.link_type is LinkType.X_POST
     assert isinstance(extract.details, XPost)
@@ -25,7 +25,7 @@ def post_of(url: str, page: ParsedPage) -> XPost:
 
 
 def user_of(url: str, page: ParsedPage) -> XUser:
-    extract = read_user(url, page)
+    extract = read_rule("x-user", url, page)
     assert extract is not None
     assert extract.link_type is LinkType.X_USER
     assert isinstance(extract.details, XUser)
@@ -43,8 +43,8 @@ def user_of(url: str, page: ParsedPage) -> XUser:
     ],
 )
 def test_post_urls(url: str) -> None:
-    assert matches_post(url)
-    assert not matches_user(url)
+    assert rule_matches("x-post", url)
+    assert not rule_matches("x-user", url)
 
 
 @pytest.mark.parametrize(
@@ -56,8 +56,8 @@ def test_post_urls(url: str) -> None:
     ],
 )
 def test_user_urls(url: str) -> None:
-    assert matches_user(url)
-    assert not matches_post(url)
+    assert rule_matches("x-user", url)
+    assert not rule_matches("x-post", url)
 
 
 @pytest.mark.parametrize(
@@ -79,8 +79,8 @@ def test_user_urls(url: str) -> None:
     ],
 )
 def test_not_x_links(url: str) -> None:
-    assert not matches_user(url)
-    assert not matches_post(url)
+    assert not rule_matches("x-user", url)
+    assert not rule_matches("x-post", url)
 
 
 @pytest.mark.parametrize("name", ["metascraper-x/fixtures/profile.html", "unavatar/x-jsonld.html"])
@@ -108,7 +108,7 @@ def test_profile_from_json_ld(name: str) -> None:
     assert user.url in profile["relatedLink"]
     assert "t.co" not in (user.url or "")
     # The generic og:image is X's grey card; the extract's image is the real avatar.
-    extract = read_user(url, page)
+    extract = read_rule("x-user", url, page)
     assert extract is not None
     assert extract.image == user.avatar
     assert extract.image.source_url != head.meta.get("og:image")
@@ -159,7 +159,7 @@ def test_post_text_from_title(name: str) -> None:
     assert post.user.name == author
     assert post.user.username.lower() == url.split("/")[3].lower()
     assert " ".join((post.text or "").split()) == text
-    extract = read_post(url, page)
+    extract = read_rule("x-post", url, page)
     assert extract is not None
     assert extract.title == f"{post.user.name} on X: “{' '.join((post.text or '').split())}”"
 
@@ -171,7 +171,7 @@ def test_post_photo_is_the_first_media() -> None:
     assert [item.kind for item in post.media] == [MediaKind.IMAGE]
     assert post.media[0].image is not None
     assert post.media[0].image.source_url == head.meta["og:image"]
-    extract = read_post(url, page)
+    extract = read_rule("x-post", url, page)
     assert extract is not None
     assert extract.image == post.media[0].image
 
@@ -253,12 +253,12 @@ def test_user_from_oembed_only() -> None:
 
 def test_user_page_of_someone_else_is_not_confirmed() -> None:
     page = small('<meta property="og:title" content="Other (@other) on X">', "https://x.com/jack")
-    assert read_user("https://x.com/jack", page) is None
+    assert read_rule("x-user", "https://x.com/jack", page) is None
 
 
 def test_empty_pages_give_none() -> None:
-    assert read_post(POST_URL, small("")) is None
-    assert read_user("https://x.com/jack", small("", "https://x.com/jack")) is None
+    assert read_rule("x-post", POST_URL, small("")) is None
+    assert read_rule("x-user", "https://x.com/jack", small("", "https://x.com/jack")) is None
 
 
 @pytest.mark.parametrize(

@@ -17,9 +17,9 @@ from extraction.oembed import OEmbed
 from extraction.page import ParsedPage, parse_page
 from model.record import LinkType, YoutubeUser, YoutubeVideo
 from sites import apply_site_rules
-from sites.base import SiteExtract
-from sites.youtube import RULES, read_video, video_id
-from sites.youtube_channel import read_channel
+from sites.base import SiteExtract, match_url
+from sites.youtube import RULES, video_id
+from tests.sites.rules import read_rule
 
 CORPUS = Path(__file__).resolve().parents[2].parent / "shared" / "corpus"
 PAGES = "pages/metascraper/metascraper-youtube/fixtures/"
@@ -120,7 +120,7 @@ def test_video_urls(url: str, expected: str | None) -> None:
     ],
 )
 def test_rules_claim_their_urls_only(url: str, rule: str | None) -> None:
-    claimed = [each.name for each in RULES if each.matches(url)]
+    claimed = [each.name for each in RULES if match_url(each.url, url)]
     assert claimed == ([rule] if rule else [])
 
 
@@ -240,7 +240,7 @@ def test_player_response_with_owner_renderer() -> None:
         "contents": {"twoColumnWatchNextResults": {"results": {"results": {"contents": contents}}}}
     }
     page = html_page(body=state("ytInitialPlayerResponse", player) + state("ytInitialData", data))
-    extract = read_video(URL, page)
+    extract = read_rule("youtube-video", URL, page)
     video = video_of(extract)
     assert extract is not None
     assert (extract.title, extract.description) == ("Never Gonna Give You Up", "The official video")
@@ -276,8 +276,10 @@ def test_json_ld_video_object_only() -> None:
             "userInteractionCount": "42",
         },
     }
-    extract = read_video(
-        URL, html_page(f'<script type="application/ld+json">{json.dumps(ld)}</script>')
+    extract = read_rule(
+        "youtube-video",
+        URL,
+        html_page(f'<script type="application/ld+json">{json.dumps(ld)}</script>'),
     )
     video = video_of(extract)
     assert extract is not None
@@ -295,7 +297,7 @@ def test_microdata_only() -> None:
         f'<meta itemprop="channelId" content="{CHANNEL_ID}">'
         '<meta itemprop="datePublished" content="2012-03-04">'
     )
-    extract = read_video(URL, html_page(head))
+    extract = read_rule("youtube-video", URL, html_page(head))
     video = video_of(extract)
     assert extract is not None
     assert (video.duration, video.views_count, extract.title) == (3723, 1234, "Old")
@@ -314,7 +316,7 @@ def test_oembed_only() -> None:
         thumbnail_width=480,
         thumbnail_height=360,
     )
-    extract = read_video(URL, dataclasses.replace(html_page(), oembed=oembed))
+    extract = read_rule("youtube-video", URL, dataclasses.replace(html_page(), oembed=oembed))
     video = video_of(extract)
     assert extract is not None
     assert extract.title == "oEmbed title"
@@ -333,14 +335,14 @@ def test_open_graph_only_when_it_names_the_video() -> None:
         '<meta property="og:image:width" content="1280">'
         '<meta property="og:image:height" content="720">'
     )
-    video = video_of(read_video(URL, html_page(head)))
+    video = video_of(read_rule("youtube-video", URL, html_page(head)))
     assert video.thumbnail is not None
     assert (video.thumbnail.width, video.thumbnail.height) == (1280, 720)
     assert video.user is None
     assert video.duration is None
     other = '<meta property="og:url" content="https://www.youtube.com/watch?v=aaaaaaaaaaa">'
-    assert read_video(URL, html_page(other)) is None
-    assert read_video(URL, html_page("<title>YouTube</title>")) is None
+    assert read_rule("youtube-video", URL, html_page(other)) is None
+    assert read_rule("youtube-video", URL, html_page("<title>YouTube</title>")) is None
 
 
 def test_channel_from_page_header_view_model() -> None:
@@ -375,8 +377,10 @@ def test_channel_from_page_header_view_model() -> None:
             }
         },
     }
-    extract = read_channel(
-        CHANNEL_URL, html_page(body=state("ytInitialData", data), url=CHANNEL_URL)
+    extract = read_rule(
+        "youtube-channel",
+        CHANNEL_URL,
+        html_page(body=state("ytInitialData", data), url=CHANNEL_URL),
     )
     channel = channel_of(extract)
     assert (channel.channel_id, channel.username, channel.name) == (
@@ -398,12 +402,15 @@ def test_channel_from_open_graph_only() -> None:
         f'<meta property="og:url" content="{url}">'
         '<meta property="og:image" content="https://yt3.example/a=s900">'
     )
-    channel = channel_of(read_channel(url, html_page(head, url=url)))
+    channel = channel_of(read_rule("youtube-channel", url, html_page(head, url=url)))
     assert (channel.channel_id, channel.name, channel.url) == (CHANNEL_ID, "Rick", url)
     assert channel.avatar is not None
     assert channel.subscribers_count is None
     assert (
-        read_channel(url, html_page('<meta property="og:title" content="Rick">', url=url)) is None
+        read_rule(
+            "youtube-channel", url, html_page('<meta property="og:title" content="Rick">', url=url)
+        )
+        is None
     )
 
 
@@ -428,7 +435,7 @@ def test_odd_player_data_gives_none_fields(player: dict[str, Any]) -> None:
     page = html_page(
         body=state("ytInitialPlayerResponse", player) + state("ytInitialData", {"contents": []})
     )
-    video = video_of(read_video(URL, page))
+    video = video_of(read_rule("youtube-video", URL, page))
     assert video.video_id == ID
     assert video.duration is None
     assert video.views_count is None
@@ -450,7 +457,7 @@ def test_player_data_without_a_video_is_not_read(player: object) -> None:
     page = html_page(
         body=state("ytInitialPlayerResponse", {"p": player}).replace('{"p": ', "", 1)[:-1]
     )
-    assert read_video(URL, page) is None
+    assert read_rule("youtube-video", URL, page) is None
 
 
 @pytest.mark.parametrize(
@@ -464,7 +471,7 @@ def test_player_data_without_a_video_is_not_read(player: object) -> None:
 )
 def test_channel_data_without_an_id_is_not_read(data: object) -> None:
     page = html_page(body=state("ytInitialData", data), url=CHANNEL_URL)
-    assert read_channel(CHANNEL_URL, page) is None
+    assert read_rule("youtube-channel", CHANNEL_URL, page) is None
 
 
 def test_odd_channel_values_are_none() -> None:
@@ -481,7 +488,11 @@ def test_odd_channel_values_are_none() -> None:
         "header": {"c4TabbedHeaderRenderer": {"badges": "x", "banner": {"thumbnails": [None]}}},
     }
     channel = channel_of(
-        read_channel(CHANNEL_URL, html_page(body=state("ytInitialData", data), url=CHANNEL_URL))
+        read_rule(
+            "youtube-channel",
+            CHANNEL_URL,
+            html_page(body=state("ytInitialData", data), url=CHANNEL_URL),
+        )
     )
     assert channel.channel_id == CHANNEL_ID
     assert (channel.name, channel.avatar, channel.banner, channel.is_family_safe) == (

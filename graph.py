@@ -1,0 +1,35 @@
+"""The root of the graph: the schema clients see, assembled from `schema`'s types and
+`resolvers`' root fields. `strawberry export-schema graph:schema` prints it.
+
+It sits above both packages so that neither imports the other's way back: resolvers use the
+schema's types, and only this module needs both.
+"""
+
+from __future__ import annotations
+
+import strawberry
+from strawberry.schema.config import StrawberryConfig
+
+from resolvers.mutation import Mutation
+from resolvers.query import Query
+from schema.execution import FastExecutionContext
+from schema.limits import QueryLimits, limit_extensions
+from schema.previews import LinkPreview
+from schema.results import PREVIEW_TYPES
+from schema.scalars import SCALARS
+
+
+def build_schema(limits: QueryLimits | None = None) -> strawberry.Schema:
+    """The schema, with the request limits the app enforces (they do not change its SDL)."""
+    return strawberry.Schema(
+        query=Query,
+        mutation=Mutation,
+        types=[LinkPreview, *PREVIEW_TYPES],
+        config=StrawberryConfig(scalar_map=SCALARS),
+        extensions=limit_extensions(limits or QueryLimits()),
+        # Plain-data objects skip graphql-core's per-field machinery (schema/execution.py).
+        execution_context_class=FastExecutionContext,
+    )
+
+
+schema = build_schema()
