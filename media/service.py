@@ -12,15 +12,18 @@ while a thread is still decoding.
 from __future__ import annotations
 
 import asyncio
+import enum
 import logging
-from collections.abc import Callable, Collection, Coroutine, Mapping, Sequence
+from collections.abc import Callable, Collection, Mapping, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Protocol, TypeVar
+from typing import Final, Protocol, TypeVar
 
 import msgspec
 
+from common.flight import SingleFlight
+from common.memo import TtlLru
 from fetching import FetchPolicy
 from fetching.errors import FetchError
 from fetching.response import FetchedResponse
@@ -37,7 +40,6 @@ from media.icons import (
 )
 from media.limits import ImageLimits
 from media.processing import process_icon, process_image
-from media.recent import RecentResults
 from media.signing import MediaSigner, load_or_create_key
 from media.store import FileMediaStore, MediaStore, StoredObject
 from media.urls import MediaUrls
@@ -51,8 +53,21 @@ IMAGE_TYPES = ("image/*", "application/octet-stream", "binary/octet-stream")
 # Bound the fetches one page's icon can cost: a few declared, a few from the manifest, then
 # /favicon.ico.
 MAX_ICON_TRIES = 3
+# Icon results are remembered so that previews of many pages on one site fetch that site's
+# /favicon.ico once an hour rather than once per page (SECURITY-CASES F5: many URLs on one
+# host must not multiply requests to it), and a failing icon is not asked for again on every
+# preview (F2).
+RECENT_ICONS: Final = 4096
+ICON_TTL: Final = 3600.0
+FAILED_ICON_TTL: Final = 900.0
 
 T = TypeVar("T")
+
+
+class _Unknown(enum.Enum):
+    """What the icon memo answers for a URL it holds nothing about (None is a failure)."""
+
+    ICON = enum.auto()
 
 
 class ImageFetcher(Protocol):
@@ -98,9 +113,9 @@ class MediaService:
         self._executor = ThreadPoolExecutor(
             max_workers=self.limits.concurrency, thread_name_prefix="media"
         )
-        self._image_flights: dict[str, asyncio.Task[StoredImage | None]] = {}
-        self._icon_flights: dict[str, asyncio.Task[Icon | None]] = {}
-        self._recent_icons: RecentResults[Icon] = RecentResults()
+        self._image_flights: SingleFlight[str, StoredImage | None] = SingleFlight()
+        self._icon_flights: SingleFlight[str, Icon | None] = SingleFlight()
+        self._recent_icons: TtlLru[str, Icon | None] = TtlLru(RECENT_ICONS, ttl=ICON_TTL)
         configure_pillow(self.limits)
 
     async def ingest_image(self, ref: ImageRef, *, data: bytes | None = None) -> ImageRef | None:
@@ -116,9 +131,7 @@ class MediaService:
         except FetchError as exc:
             logger.info("image %s not kept: %s", ref.source_url, _reason(exc))
             return None
-        stored = await _single_flight(
-            self._image_flights, url, lambda: self._store_image(url, data)
-        )
+        stored = await self._image_flights.run(url, lambda: self._store_image(url, data))
         if stored is None:
             return None
         return msgspec.structs.replace(
@@ -196,10 +209,10 @@ class MediaService:
         except FetchError as exc:
             logger.info("icon %s not kept: %s", raw_url, _reason(exc))
             return None
-        found, icon = self._recent_icons.get(url)
-        if not found:
-            icon = await _single_flight(self._icon_flights, url, lambda: self._store_icon(url))
-            self._recent_icons.put(url, icon)
+        icon = self._recent_icons.get(url, _Unknown.ICON)
+        if isinstance(icon, _Unknown):
+            icon = await self._icon_flights.run(url, lambda: self._store_icon(url))
+            self._recent_icons.put(url, icon, ttl=None if icon is not None else FAILED_ICON_TTL)
         return icon
 
     async def _store_icon(self, url: str) -> Icon | None:
@@ -252,29 +265,6 @@ class MediaService:
 
     async def _put(self, rendition: Rendition) -> str:
         return await self.store.put(rendition.data, rendition.content_type)
-
-
-async def _single_flight(
-    flights: dict[str, asyncio.Task[T]],
-    key: str,
-    start: Callable[[], Coroutine[Any, Any, T]],
-) -> T:
-    """Await the in-flight task for `key`, starting it if there is none.
-
-    Callers are shielded from each other: one caller being cancelled (its GraphQL request
-    went away) does not cancel the work the others are waiting for.
-    """
-    task = flights.get(key)
-    if task is None or task.get_loop() is not asyncio.get_running_loop():
-        task = asyncio.create_task(start())
-        flights[key] = task
-
-        def forget(done: asyncio.Task[T]) -> None:
-            if flights.get(key) is done:
-                del flights[key]
-
-        task.add_done_callback(forget)
-    return await asyncio.shield(task)
 
 
 def _reason(exc: Exception) -> str:
