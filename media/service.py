@@ -24,6 +24,7 @@ import msgspec
 
 from common.flight import SingleFlight
 from common.memo import TtlLru
+from extraction.icons import favicon_url, manifest_icon_urls
 from fetching import FetchPolicy
 from fetching.errors import FetchError
 from fetching.response import FetchedResponse
@@ -31,13 +32,6 @@ from fetching.urls import normalize_url
 from media.datauri import decode_data_uri
 from media.decode import configure_pillow
 from media.errors import ImageRejectedError
-from media.icons import (
-    MANIFEST_TYPES,
-    IconLink,
-    favicon_url,
-    link_icon_urls,
-    manifest_icon_urls,
-)
 from media.limits import ImageLimits
 from media.processing import process_icon, process_image
 from media.signing import MediaSigner, load_or_create_key
@@ -50,6 +44,13 @@ logger = logging.getLogger(__name__)
 
 # CDNs label images application/octet-stream (S3: binary/octet-stream); the decoder sniffs.
 IMAGE_TYPES = ("image/*", "application/octet-stream", "binary/octet-stream")
+MANIFEST_TYPES = (
+    "application/manifest+json",
+    "application/json",
+    "text/json",
+    "text/plain",
+    "application/octet-stream",
+)
 # Bound the fetches one page's icon can cost: a few declared, a few from the manifest, then
 # /favicon.ico.
 MAX_ICON_TRIES = 3
@@ -147,10 +148,11 @@ class MediaService:
         )
 
     async def ingest_icon(
-        self, candidates: Sequence[IconLink], *, page_url: str, manifest_url: str | None
+        self, urls: Sequence[str], *, page_url: str, manifest_url: str | None
     ) -> Icon | None:
-        """The first icon that can be kept: declared icons, the manifest's, /favicon.ico."""
-        for url in link_icon_urls(candidates)[:MAX_ICON_TRIES]:
+        """The first icon that can be kept: of the page's declared icons `urls` (best first,
+        as extraction.icons ranks them), then of the manifest's, then /favicon.ico."""
+        for url in urls[:MAX_ICON_TRIES]:
             if icon := await self._icon(url):
                 return icon
         if manifest_url:
@@ -233,7 +235,7 @@ class MediaService:
             background_color=processed.background_color,
         )
 
-    async def _manifest_icons(self, manifest_url: str) -> list[str]:
+    async def _manifest_icons(self, manifest_url: str) -> Sequence[str]:
         try:
             response = await self._fetcher.fetch(
                 self._canonical(manifest_url),
@@ -242,7 +244,7 @@ class MediaService:
             )
         except FetchError as exc:
             logger.info("manifest %s not read: %s", manifest_url, _reason(exc))
-            return []
+            return ()
         return manifest_icon_urls(response.body, response.final_url)
 
     async def _download(self, url: str) -> bytes:

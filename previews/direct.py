@@ -22,7 +22,8 @@ from typing import Any, Final, Protocol, TypeVar
 
 import msgspec
 
-from extraction.metadata import IconCandidate, read_metadata
+from extraction.icons import fetchable_urls
+from extraction.metadata import read_metadata
 from extraction.oembed import OEmbed, oembed_url, parse_oembed, provider_endpoint
 from extraction.page import ParsedPage, parse_page
 from fetching import FetchedResponse, FetchError, SafeFetcher, normalize_url
@@ -70,7 +71,7 @@ class MediaIngest(Protocol):
     ) -> ImageRef | None: ...
 
     async def ingest_icon(
-        self, candidates: Sequence[IconCandidate], *, page_url: str, manifest_url: str | None
+        self, urls: Sequence[str], *, page_url: str, manifest_url: str | None
     ) -> Icon | None: ...
 
 
@@ -135,7 +136,9 @@ class DirectBackend:
         # The icon depends only on the page's own data: it is fetched while oEmbed is.
         icon = asyncio.ensure_future(
             self._media.ingest_icon(
-                metadata.icons, page_url=response.final_url, manifest_url=metadata.manifest_url
+                fetchable_urls(metadata.icons),
+                page_url=response.final_url,
+                manifest_url=metadata.manifest_url,
             )
         )
         try:
