@@ -10,7 +10,7 @@ from collections.abc import Iterator
 
 import pytest
 
-from fetching import FetchError, SafeFetcher
+from fetching import BodyLimit, FetchError, SafeFetcher
 from model.record import ErrorCode
 from tests.fetching.conftest import MakeFetcher
 from tests.fetching.harness import ORIGIN_HOST, FakeDns, HostileOrigin, MiB, SpyBackend, loads
@@ -309,3 +309,29 @@ async def test_waiting_for_a_slot_does_not_count_against_the_deadline(
     )  # 4 x 0.2 s in a row: longer than one deadline, each fetch well within its own
     assert [result.status for result in results] == [200] * 4
     assert origin.peak_in_flight == 1
+
+
+async def test_limits_per_media_type_are_chosen_from_the_headers(
+    fetcher: SafeFetcher, origin: HostileOrigin
+) -> None:  # one request serves a link whose kind only its answer names
+    limits = {
+        "video/*": BodyLimit(64 * 1024, head=True),
+        "audio/mpeg": BodyLimit(MiB),
+        "text/plain": BodyLimit(4),
+    }
+    accept = ["text/html", "video/*", "audio/*"]
+    # Only the head of a video is wanted: its declared 50 MB is no refusal, and no more than
+    # the head is read before the connection is closed.
+    video = await fetcher.fetch(origin.url("/video"), accept=accept, max_bytes=1, limits=limits)
+    assert (video.media_type, len(video.body), video.truncated) == ("video/mp4", 64 * 1024, True)
+    await assert_hung_up(origin, "/video")
+    # A whole-read type over its own cap is refused, naming the type it was.
+    audio = await fetch_error(fetcher, origin.url("/audio"), accept=accept, limits=limits)
+    assert (audio.code, audio.media_type, audio.status) == (
+        ErrorCode.LINK_TOO_LARGE,
+        "audio/mpeg",
+        200,
+    )
+    # Types the limits do not name keep the call's own cap.
+    page = await fetch_error(fetcher, origin.url("/huge-length"), accept=accept, limits=limits)
+    assert page.code is ErrorCode.LINK_TOO_LARGE
