@@ -82,7 +82,8 @@ class Settings(BaseSettings):
     max_file_probe_bytes: int = Field(
         default=256 * 1024,
         gt=0,
-        description="Bytes of a linked video or audio file read at most (asked for with Range).",
+        description="Bytes of a linked video or audio file read at most: its head, where the "
+        "container's header is; the rest is never downloaded.",
     )
     max_document_bytes: int = Field(
         default=10 * 1024 * 1024, gt=0, description="Bytes of a linked PDF read at most."

@@ -47,14 +47,9 @@ def file_name(url: str) -> str | None:
     return name
 
 
-def declared_size(content_length: str | None, content_range: str | None) -> int | None:
-    """The whole file's size: the total of a `Content-Range: bytes 0-9/1234`, else the
-    Content-Length (which, for a range answer, is only the part)."""
-    if content_range:
-        total = content_range.rpartition("/")[2].strip()
-        if total.isdigit():
-            return int(total)
-        return None
+def declared_size(content_length: str | None) -> int | None:
+    """The whole file's size, as its Content-Length declares it (a file of which only the
+    head is read still declares all of it)."""
     if content_length and content_length.strip().isdigit():
         return int(content_length.strip())
     return None

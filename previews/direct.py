@@ -196,7 +196,7 @@ class DirectBackend:
             charset=response.charset,
             url=response.final_url,
             size=size,
-            # A range answer is complete as sent, yet only part of the file.
+            # Cut at its cap, or the head of a longer declared file.
             partial=response.truncated or (size is not None and len(response.body) < size),
             image_limits=self._image_limits,
         )
@@ -213,8 +213,7 @@ class DirectBackend:
             final_url=response.final_url,
             domain=registrable_domain(url),
             type=DETAILS_TYPES[type(read.details)],
-            # A range we asked for answers 206; the link itself answers 200.
-            status=200 if response.status == 206 else response.status,
+            status=response.status,
             updated_at=datetime.now(UTC),
             redirected=response.redirected,
             size=size,
@@ -268,10 +267,7 @@ def _headers_only(url: str, media_type: str, kind: FileKind, status: int | None)
 
 def _size(response: FetchedResponse) -> int | None:
     """The whole file's size: declared by the origin, else what was read if that was all."""
-    declared = declared_size(
-        response.headers.get("content-length"),
-        response.headers.get("content-range") if response.status == 206 else None,
-    )
+    declared = declared_size(response.headers.get("content-length"))
     if declared is not None:
         return declared
     return None if response.truncated else len(response.body)
