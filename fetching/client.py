@@ -4,35 +4,32 @@ reads bodies within a byte cap and a total deadline.
 It is the only way out of the service: page fetches, images, icons and oEmbed all call
 `fetch`, and there is no other HTTP client to reach for.
 
-Error codes, per failure (all FetchError; messages never name resolved addresses):
+Failures, per reason (all FetchError subclasses from `fetching.errors`; the service maps
+them to error codes; messages never name resolved addresses):
 
-* URL rules, port policy, deny-listed address, self origin: LINK_BLOCKED / LINK_INVALID_URL,
+* URL rules, port policy, deny-listed address, self origin: BlockedError / InvalidURLError,
   raised before any connection (see `fetching.urls`, `fetching.transport`).
-* DNS failure or DNS timeout: LINK_CONNECTION_ERROR (one message for all: no oracle).
-* Connect refused, reset, TLS failure, connect budget exhausted: LINK_CONNECTION_ERROR.
-  A connect timeout is a connection error rather than "took too long": the host is
+* DNS failure or DNS timeout: ConnectionFailedError (one message for all: no oracle).
+* Connect refused, reset, TLS failure, connect budget exhausted: ConnectionFailedError.
+  A connect timeout is a connection failure rather than "took too long": the host is
   unreachable and retrying later will not help the way it may for a slow origin.
 * Total deadline (`total_timeout`: DNS, connect, every hop, the body) or a read that
-  stalls: LINK_TOOK_TOO_LONG. The deadline is one `asyncio.timeout` around the whole fetch,
+  stalls: TimedOutError. The deadline is one `asyncio.timeout` around the whole fetch,
   so a 1-byte-a-second drip cannot stretch it. It starts once the fetch holds one of the
   `concurrency` slots: time queued behind other fetches is not the origin's fault.
 * A hop whose wait for the per-host limit (`policy.host_limit`, see `fetching.host_limit`)
-  would outlast that deadline: LINK_TOOK_TOO_LONG at once, with nothing sent.
-* A response that breaks HTTP mid-way: LINK_CONNECTION_ERROR.
-* 404 LINK_NOT_FOUND, 410 LINK_IS_GONE, 5xx LINK_SERVER_ERROR, every other 4xx
-  LINK_CONTENT_ERROR (401/403 included: LINK_BLOCKED means *our* policy refused, not theirs).
+  would outlast that deadline: TimedOutError at once, with nothing sent.
+* A response that breaks HTTP mid-way: ConnectionFailedError.
+* 404 NotFoundError, 410 GoneError, 5xx ServerError, every other 4xx RefusedError
+  (401/403 included: BlockedError means *our* policy refused, not theirs).
 * A 3xx without Location, or a 3xx that is not a redirect (300, 304, 305, 306):
-  LINK_SERVER_ERROR, since the origin's answer is unusable.
-* More than `max_redirects` hops: LINK_MAX_REDIRECTS; a hop to a URL already visited in
-  this chain: LINK_REDIRECTS_TO_ITSELF.
-* Media type not in `accept`: LINK_IS_NOT_SUPPORTED with `media_type`; declared length over
+  UnusableRedirectError, since the origin's answer is unusable.
+* More than `max_redirects` hops: TooManyRedirectsError; a hop to a URL already visited in
+  this chain: RedirectLoopError.
+* Media type not in `accept`: UnsupportedTypeError with `media_type`; declared length over
   the cap (even with `truncate`), or decoded body over the cap without `truncate`:
-  LINK_TOO_LARGE; an encoding we did not advertise, or corrupt compressed data:
-  LINK_CONTENT_ERROR.
-
-`status` is set on every FetchError raised after an HTTP status was received in the fetch:
-the latest one, so an error at or after a redirect hop (a refused target, a dead next host,
-the deadline) carries the redirect's status.
+  TooLargeError; an encoding we did not advertise, or corrupt compressed data:
+  UnusableContentError.
 
 Redirects are followed by hand: each hop goes through the same URL rules and the same
 connect-time guard, redirect bodies are never read (the connection is closed instead, so a
@@ -50,7 +47,20 @@ import httpcore
 import httpx
 
 from fetching.decoding import ACCEPT_ENCODING, DecodingError
-from fetching.errors import FetchError
+from fetching.errors import (
+    ConnectionFailedError,
+    FetchError,
+    GoneError,
+    NotFoundError,
+    RedirectLoopError,
+    RefusedError,
+    ServerError,
+    TimedOutError,
+    TooManyRedirectsError,
+    UnsupportedTypeError,
+    UnusableContentError,
+    UnusableRedirectError,
+)
 from fetching.host_limit import HostLimiter
 from fetching.observer import FetchObserver
 from fetching.policy import FetchPolicy, Network
@@ -67,7 +77,6 @@ from fetching.resolver import DnsLookup, Resolver
 from fetching.response import FetchedResponse
 from fetching.transport import build_pool
 from fetching.urls import ParsedURL, checked_url, resolve_location, self_origin_keys
-from model.record import ErrorCode
 
 __all__ = ["FetchPolicy", "Network", "SafeFetcher"]
 
@@ -92,38 +101,24 @@ RESERVED_HEADERS = frozenset(
 
 def status_error(status: int) -> FetchError:
     if status == 404:
-        return FetchError(ErrorCode.LINK_NOT_FOUND, "the link was not found", status=status)
+        return NotFoundError("the link was not found", status=status)
     if status == 410:
-        return FetchError(ErrorCode.LINK_IS_GONE, "the link is gone", status=status)
+        return GoneError("the link is gone", status=status)
     if 400 <= status < 500:
-        return FetchError(
-            ErrorCode.LINK_CONTENT_ERROR, "the link's server refused the request", status=status
-        )
+        return RefusedError("the link's server refused the request", status=status)
     if 300 <= status < 400:
-        return FetchError(
-            ErrorCode.LINK_SERVER_ERROR,
-            "the link answered with an unusable redirect",
-            status=status,
-        )
-    return FetchError(ErrorCode.LINK_SERVER_ERROR, "the link's server failed", status=status)
+        return UnusableRedirectError("the link answered with an unusable redirect", status=status)
+    return ServerError("the link's server failed", status=status)
 
 
 def _transport_error(exc: Exception, status: int | None) -> FetchError:
     if isinstance(exc, httpcore.ConnectTimeout | httpcore.ConnectError):
-        return FetchError(
-            ErrorCode.LINK_CONNECTION_ERROR, "could not connect to the link's server", status=status
-        )
+        return ConnectionFailedError("could not connect to the link's server", status=status)
     if isinstance(exc, httpcore.TimeoutException):
-        return FetchError(
-            ErrorCode.LINK_TOOK_TOO_LONG, "the link took too long to respond", status=status
-        )
+        return TimedOutError("the link took too long to respond", status=status)
     if isinstance(exc, DecodingError):
-        return FetchError(
-            ErrorCode.LINK_CONTENT_ERROR, "the link's content could not be decoded", status=status
-        )
-    return FetchError(
-        ErrorCode.LINK_CONNECTION_ERROR, "the connection to the link's server failed", status=status
-    )
+        return UnusableContentError("the link's content could not be decoded", status=status)
+    return ConnectionFailedError("the connection to the link's server failed", status=status)
 
 
 class _Progress:
@@ -184,12 +179,12 @@ class SafeFetcher:
         """Fetch `url` (already normalised) and return its 2xx response.
 
         `accept` lists media types ("text/html") or families ("image/*") the caller can use;
-        anything else is refused from the headers, unread (FetchError LINK_IS_NOT_SUPPORTED
-        with `media_type` set). Past `max_bytes` of decoded body the fetch either fails with
-        LINK_TOO_LARGE or, with `truncate=True`, returns the prefix marked `truncated`.
+        anything else is refused from the headers, unread (UnsupportedTypeError with
+        `media_type` set). Past `max_bytes` of decoded body the fetch either fails with
+        TooLargeError or, with `truncate=True`, returns the prefix marked `truncated`.
         A declared Content-Length over `max_bytes` is refused unread. `limits` replaces
-        `max_bytes` and `truncate` for the types (or families) it names; a LINK_TOO_LARGE
-        or undecodable body then carries its `media_type` too.
+        `max_bytes` and `truncate` for the types (or families) it names; a TooLargeError
+        or an undecodable body then carries its `media_type` too.
         """
         if max_bytes < 0:
             raise ValueError("max_bytes must not be negative")
@@ -203,10 +198,10 @@ class SafeFetcher:
                     )
                 except FetchError as error:
                     if self._observer:
-                        self._observer.record_fetch("error", error.code.value)
+                        self._observer.fetch_finished(error)
                     raise
                 if self._observer:
-                    self._observer.record_fetch("ok", str(response.status))
+                    self._observer.fetch_finished(response.status)
                 return response
 
     async def _fetch_within_deadline(
@@ -223,18 +218,13 @@ class SafeFetcher:
                 progress.deadline = deadline.when()
                 return await self._follow(url, accept, limit, limits, headers, progress)
         except TimeoutError:
-            raise FetchError(
-                ErrorCode.LINK_TOOK_TOO_LONG,
-                "the link took too long to respond",
-                status=progress.status,
+            raise TimedOutError(
+                "the link took too long to respond", status=progress.status
             ) from None
         except FetchError as error:
             if error.status is None and progress.status is not None:
-                raise FetchError(
-                    error.code,
-                    error.message,
-                    status=progress.status,
-                    media_type=error.media_type,
+                raise type(error)(
+                    error.message, status=progress.status, media_type=error.media_type
                 ) from None
             raise
 
@@ -293,16 +283,10 @@ class SafeFetcher:
             progress.status = status
             hops += 1
             if hops > self.policy.max_redirects:
-                raise FetchError(
-                    ErrorCode.LINK_MAX_REDIRECTS, "the link redirects too many times", status=status
-                )
+                raise TooManyRedirectsError("the link redirects too many times", status=status)
             target = resolve_location(current, location, self.policy)
             if target.url in visited:
-                raise FetchError(
-                    ErrorCode.LINK_REDIRECTS_TO_ITSELF,
-                    "the link redirects to itself",
-                    status=status,
-                )
+                raise RedirectLoopError("the link redirects to itself", status=status)
             if target.origin != current.origin:
                 headers = {k: v for k, v in headers.items() if k not in SENSITIVE_HEADERS}
             visited.add(target.url)
@@ -350,8 +334,7 @@ class SafeFetcher:
                     raise status_error(status)
                 media_type, charset = parse_content_type(response_headers.get("content-type"))
                 if not accepts(media_type, accept):
-                    raise FetchError(
-                        ErrorCode.LINK_IS_NOT_SUPPORTED,
+                    raise UnsupportedTypeError(
                         "the link's content type is not supported",
                         status=status,
                         media_type=media_type,
@@ -370,8 +353,8 @@ class SafeFetcher:
                     )
                 except FetchError as error:
                     # The type is known by now: a caller may still say what the link is.
-                    raise FetchError(
-                        error.code, error.message, status=error.status, media_type=media_type
+                    raise type(error)(
+                        error.message, status=error.status, media_type=media_type
                     ) from None
         except FetchError:
             raise

@@ -13,7 +13,7 @@ Encodings advertised in Accept-Encoding are exactly those that can be bounded:
   (brotli >= 1.2); older versions cannot be bounded and then br is not advertised.
 * zstd is not advertised: the `zstandard` package's push decompressor has no output bound.
 
-A response in an encoding we did not advertise is LINK_CONTENT_ERROR (by the caller), and so
+A response in an encoding we did not advertise is UnusableContentError (by the caller), and so
 is corrupt compressed data. A stream that ends before its compressed trailer is accepted as
 what it decoded to, as browsers do.
 """

@@ -19,8 +19,7 @@ from dataclasses import dataclass
 
 from publicsuffixlist import PublicSuffixList
 
-from fetching.errors import FetchError
-from model.record import ErrorCode
+from fetching.errors import TimedOutError
 
 _psl = PublicSuffixList()
 
@@ -98,15 +97,14 @@ class HostLimiter:
     def reserve(self, host: str, deadline: float | None) -> float:
         """Reserve one fetch to `host`; return the seconds to wait before making it.
 
-        Raises LINK_TOOK_TOO_LONG, taking nothing, when the wait would end after `deadline`
+        Raises TimedOutError, taking nothing, when the wait would end after `deadline`
         (a time on `clock`): the fetch could not finish in time anyway.
         """
         now = self._clock()
         bucket = self._bucket(host_group(host), now)
         wait = bucket.wait_for(1, now)
         if deadline is not None and now + wait >= deadline:
-            raise FetchError(
-                ErrorCode.LINK_TOOK_TOO_LONG,
+            raise TimedOutError(
                 "the link's site is being fetched too often; try again later",
             )
         bucket.take(1, now)

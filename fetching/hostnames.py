@@ -23,8 +23,7 @@ import urllib.parse
 import idna
 
 from fetching.addresses import IPAddress
-from fetching.errors import FetchError
-from model.record import ErrorCode
+from fetching.errors import InvalidURLError
 
 MAX_HOST_LENGTH = 253
 MAX_LABEL_LENGTH = 63
@@ -38,8 +37,8 @@ _DIGITS = {10: frozenset(string.digits), 8: frozenset(string.octdigits), 16: _HE
 Host = IPAddress | str
 
 
-def _invalid(message: str) -> FetchError:
-    return FetchError(ErrorCode.LINK_INVALID_URL, message)
+def _invalid(message: str) -> InvalidURLError:
+    return InvalidURLError(message)
 
 
 def _ends_in_number(labels: list[str]) -> bool:

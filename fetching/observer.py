@@ -7,7 +7,9 @@ the fetcher knows nothing of Prometheus.
 from __future__ import annotations
 
 from contextlib import AbstractContextManager
-from typing import Literal, Protocol
+from typing import Protocol
+
+from fetching.errors import FetchError
 
 
 class FetchObserver(Protocol):
@@ -15,6 +17,7 @@ class FetchObserver(Protocol):
         """Held for as long as one fetch runs (after it got a concurrency slot)."""
         ...
 
-    def record_fetch(self, outcome: Literal["ok", "error"], code: str | None) -> None:
-        """One finished fetch: `ok` with its HTTP status, or `error` with its error code."""
+    def fetch_finished(self, result: int | FetchError) -> None:
+        """One finished fetch: its HTTP status, or the error that stopped it (the watcher
+        decides what to call it: the fetcher names no product error codes)."""
         ...

@@ -14,8 +14,7 @@ from dataclasses import dataclass
 import httpx
 
 from fetching.decoding import SUPPORTED_ENCODINGS, Decoder, build_decoder
-from fetching.errors import FetchError
-from model.record import ErrorCode
+from fetching.errors import TooLargeError, UnusableContentError
 
 DEFAULT_MEDIA_TYPE = "application/octet-stream"
 READ_STEP = 64 * 1024
@@ -68,7 +67,7 @@ def limit_for(media_type: str, limits: Mapping[str, BodyLimit], default: BodyLim
 
 
 def decoder_for(headers: httpx.Headers, status: int) -> Decoder:
-    """The decoder for the Content-Encoding; one we did not advertise is LINK_CONTENT_ERROR
+    """The decoder for the Content-Encoding; one we did not advertise is UnusableContentError
     (we could not bound it, and a conforming origin never sends it)."""
     encodings: list[str] = []
     for value in headers.get_list("content-encoding"):
@@ -77,8 +76,7 @@ def decoder_for(headers: httpx.Headers, status: int) -> Decoder:
             if token and token != "identity":
                 encodings.append(_EQUIVALENT_ENCODINGS.get(token, token))
     if any(encoding not in SUPPORTED_ENCODINGS for encoding in encodings):
-        raise FetchError(
-            ErrorCode.LINK_CONTENT_ERROR,
+        raise UnusableContentError(
             "the link's content is in an encoding that was not requested",
             status=status,
         )
@@ -88,7 +86,7 @@ def decoder_for(headers: httpx.Headers, status: int) -> Decoder:
 def check_declared_length(headers: httpx.Headers, max_bytes: int, status: int) -> None:
     declared = headers.get("content-length", "").strip()
     if declared.isdigit() and int(declared) > max_bytes:
-        raise FetchError(ErrorCode.LINK_TOO_LARGE, "the link's content is too large", status=status)
+        raise TooLargeError("the link's content is too large", status=status)
 
 
 async def read_capped(
@@ -125,8 +123,6 @@ async def read_capped(
         overflow = drain()
     if overflow:
         if not truncate:
-            raise FetchError(
-                ErrorCode.LINK_TOO_LARGE, "the link's content is too large", status=status
-            )
+            raise TooLargeError("the link's content is too large", status=status)
         del body[max_bytes:]
     return bytes(body), overflow

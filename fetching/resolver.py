@@ -2,7 +2,7 @@
 
 The fetcher resolves names itself (instead of leaving it to the socket layer) so that the
 addresses it checks are the addresses it connects to. Lookup failures of any kind (NXDOMAIN,
-SERVFAIL, no answer, timeout, garbage) fail closed as LINK_CONNECTION_ERROR with a message
+SERVFAIL, no answer, timeout, garbage) fail closed as ConnectionFailedError with a message
 that does not say which of them it was: the answer must not become a probe of internal DNS.
 The whole lookup runs under `dns_timeout`; a `getaddrinfo` thread that outlives it is simply
 abandoned.
@@ -20,9 +20,8 @@ from collections.abc import Awaitable, Callable, Iterable
 from pathlib import Path
 
 from fetching.addresses import IPAddress
-from fetching.errors import FetchError
+from fetching.errors import ConnectionFailedError
 from fetching.hostnames import bare_name
-from model.record import ErrorCode
 
 DnsLookup = Callable[[str], Awaitable[Iterable[str]]]
 
@@ -91,9 +90,7 @@ class Resolver:
             found = self._hosts.lookup(name)
             if found:
                 return found
-        failure = FetchError(
-            ErrorCode.LINK_CONNECTION_ERROR, "the link's host could not be resolved"
-        )
+        failure = ConnectionFailedError("the link's host could not be resolved")
         try:
             async with asyncio.timeout(self._timeout):
                 answers = list(await self._lookup(name))

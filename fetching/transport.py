@@ -28,12 +28,11 @@ import certifi
 import httpcore
 
 from fetching.addresses import is_refused
-from fetching.errors import FetchError
+from fetching.errors import BlockedError
 from fetching.hostnames import parse_host
 from fetching.policy import FetchPolicy
 from fetching.resolver import Resolver
 from fetching.urls import hostname_refused, port_allowed
-from model.record import ErrorCode
 
 
 def build_ssl_context(policy: FetchPolicy) -> ssl.SSLContext:
@@ -67,9 +66,9 @@ class GuardedBackend(httpcore.AsyncNetworkBackend):
         local_address: str | None = None,
         socket_options: Iterable[httpcore.SOCKET_OPTION] | None = None,
     ) -> httpcore.AsyncNetworkStream:
-        blocked = FetchError(ErrorCode.LINK_BLOCKED, "the link's destination is not allowed")
+        blocked = BlockedError("the link's destination is not allowed")
         if not port_allowed(port):
-            raise FetchError(ErrorCode.LINK_BLOCKED, "the link's port is not allowed")
+            raise BlockedError("the link's port is not allowed")
         target = parse_host(host if ":" not in host else f"[{host}]")
         if isinstance(target, str):
             if hostname_refused(target):
@@ -106,7 +105,7 @@ class GuardedBackend(httpcore.AsyncNetworkBackend):
         timeout: float | None = None,  # noqa: ASYNC109 (httpcore's interface)
         socket_options: Iterable[httpcore.SOCKET_OPTION] | None = None,
     ) -> httpcore.AsyncNetworkStream:
-        raise FetchError(ErrorCode.LINK_BLOCKED, "the link's destination is not allowed")
+        raise BlockedError("the link's destination is not allowed")
 
     async def sleep(self, seconds: float) -> None:
         await self._inner.sleep(seconds)

@@ -3,22 +3,22 @@
 The rules hold for the link a client sends and for every redirect hop:
 
 * http and https only; anything else (`file:`, `gopher:`, `data:`, `javascript:` ...) is a
-  policy refusal, LINK_BLOCKED.
-* No credentials: any `user@` in the authority is LINK_BLOCKED (it is how `evil.com@127.0.0.1`
+  policy refusal, BlockedError.
+* No credentials: any `user@` in the authority is BlockedError (it is how `evil.com@127.0.0.1`
   tricks differing parsers), a backslash in the authority is malformed (browsers read `\\` as
   `/`, other parsers do not: the two would disagree about the host).
 * No control characters anywhere (C0, DEL, C1: CR/LF/NUL/TAB included), host at most 253
-  characters, whole URL at most 4096 bytes: LINK_INVALID_URL.
-* Port 1-65535, digits only (`:65536`, `:99999`, `:8000000000000` are LINK_INVALID_URL).
-  Port policy (LINK_BLOCKED): 80 and 443, plus 1024-65535 except ports of well-known
+  characters, whole URL at most 4096 bytes: InvalidURLError.
+* Port 1-65535, digits only (`:65536`, `:99999`, `:8000000000000` are InvalidURLError).
+  Port policy (BlockedError): 80 and 443, plus 1024-65535 except ports of well-known
   internal services (`INTERNAL_SERVICE_PORTS`: Docker, etcd, databases, caches, search,
   Kubernetes ...). Every other port below 1024 (ssh 22, smtp 25, ...) is refused: no public
   web page needs them and they are where cross-protocol attacks land.
 * Hosts are parsed as a browser does (`fetching.hostnames`): numeric forms become the IPv4
-  address they mean and are checked as such; IP literals in the deny list are LINK_BLOCKED
+  address they mean and are checked as such; IP literals in the deny list are BlockedError
   here already, names are checked after resolution by the transport.
 * The metadata host names (`metadata.google.internal` ...) are refused before any DNS.
-* Links to this service itself (`FetchPolicy.self_origins`) are LINK_BLOCKED; they match on
+* Links to this service itself (`FetchPolicy.self_origins`) are BlockedError; they match on
   host and port, whatever the scheme, because that is what reaches the same socket.
 
 Normalisation (the cache and DataLoader key): surrounding whitespace stripped, a bare
@@ -36,10 +36,9 @@ import urllib.parse
 from dataclasses import dataclass
 
 from fetching.addresses import is_refused
-from fetching.errors import FetchError
+from fetching.errors import BlockedError, FetchError, InvalidURLError
 from fetching.hostnames import Host, bare_name, format_host, parse_host
 from fetching.policy import FetchPolicy
-from model.record import ErrorCode
 
 DEFAULT_PORTS = {"http": 80, "https": 443}
 MAX_URL_BYTES = 4096
@@ -81,12 +80,12 @@ _PORT_THEN_PATH = re.compile(r"^[0-9]+(?:[/?#]|$)")
 _DEFAULT_POLICY = FetchPolicy()
 
 
-def _invalid(message: str) -> FetchError:
-    return FetchError(ErrorCode.LINK_INVALID_URL, message)
+def _invalid(message: str) -> InvalidURLError:
+    return InvalidURLError(message)
 
 
-def _blocked(message: str) -> FetchError:
-    return FetchError(ErrorCode.LINK_BLOCKED, message)
+def _blocked(message: str) -> BlockedError:
+    return BlockedError(message)
 
 
 @dataclass(frozen=True, slots=True)
@@ -238,7 +237,7 @@ def self_origin_keys(origins: tuple[str, ...]) -> frozenset[tuple[str, int]]:
 
 
 def check_url(url: ParsedURL, policy: FetchPolicy) -> None:
-    """The policy refusals that need no DNS; raises FetchError LINK_BLOCKED."""
+    """The policy refusals that need no DNS; raises BlockedError."""
     if not port_allowed(url.port):
         raise _blocked("the link's port is not allowed")
     if isinstance(url.host, str):
@@ -267,7 +266,7 @@ def resolve_location(base: ParsedURL, location: str, policy: FetchPolicy) -> Par
 
 def normalize_url(raw: str, policy: FetchPolicy | None = None) -> str:
     """Return the canonical form of `raw` (lower-cased scheme and IDNA host, default port and
-    fragment dropped), or raise FetchError LINK_INVALID_URL / LINK_BLOCKED.
+    fragment dropped), or raise InvalidURLError / BlockedError.
 
     The canonical form is the cache and DataLoader key, and the preview's `id` derives from it.
     `policy` (default: the default FetchPolicy) supplies `allow_networks` for IP-literal hosts

@@ -271,7 +271,7 @@ class MediaService:
 
 def _reason(exc: Exception) -> str:
     if isinstance(exc, FetchError):
-        return f"{exc.code.value} {exc.message}"
+        return f"{type(exc).__name__} {exc.message}"
     return str(exc)
 
 

@@ -41,6 +41,7 @@ from model.record import (
     Preview,
 )
 from previews.domains import registrable_domain
+from previews.errors import error_code
 from sites import apply_site_rules
 
 HTML_TYPES: Final = ("text/html", "application/xhtml+xml")
@@ -113,7 +114,7 @@ class DirectBackend:
         except FetchError as error:
             media_type = error.media_type
             if (
-                error.code is ErrorCode.LINK_TOO_LARGE
+                error_code(error) is ErrorCode.LINK_TOO_LARGE
                 and media_type
                 and (kind := kind_for(media_type))
             ):
@@ -334,8 +335,9 @@ def _swap(value: T, stored: dict[str, ImageRef | None]) -> T:
 
 
 def _failure(url: str, error: FetchError) -> Failure:
-    if error.code is ErrorCode.LINK_IS_NOT_SUPPORTED and error.media_type:
+    code = error_code(error)
+    if code is ErrorCode.LINK_IS_NOT_SUPPORTED and error.media_type:
         message = f"Links to {error.media_type} content are not previewed."
     else:
         message = error.message
-    return Failure(url=url, code=error.code, message=message, status=error.status)
+    return Failure(url=url, code=code, message=message, status=error.status)

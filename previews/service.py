@@ -22,6 +22,7 @@ from fetching import FetchError, FetchPolicy, normalize_url
 from model.record import ErrorCode, Failure, Outcome
 from previews.backend import Backend
 from previews.cache import Entry, PreviewCache
+from previews.errors import error_code
 from previews.observer import CacheObserver
 from previews.recent import RecentEntries
 
@@ -90,7 +91,7 @@ class PreviewService:
             key = normalize_url(raw_url, self._url_policy)
         except FetchError as error:
             return Failure(
-                url=raw_url[:_MAX_ECHO], code=error.code, message=error.message, status=None
+                url=raw_url[:_MAX_ECHO], code=error_code(error), message=error.message, status=None
             )
         self._keys.put(raw_url, key)
         return key

@@ -3,7 +3,7 @@
 Each app owns a `Metrics` with its own CollectorRegistry (never the global one), so several
 apps in one process, as in the tests, count separately. The HTTP middleware feeds the request
 counter and latency histogram; the preview service and the fetcher feed the rest through
-`record_cache`, `record_fetch` and `fetch_in_flight`, which they receive as an object rather
+`record_cache`, `fetch_finished` and `fetch_in_flight`, which they receive as an object rather
 than importing this module, keeping `previews`/`fetching` free of any web dependency.
 
 Labels are bounded on purpose: `path` is one of a few known route prefixes (a media URL is
@@ -27,6 +27,9 @@ from prometheus_client import (
     generate_latest,
 )
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+from fetching.errors import FetchError
+from previews.errors import error_code
 
 _KNOWN_PATHS = ("/graphql", "/healthz", "/readyz", "/metrics", "/media")
 _LATENCY_BUCKETS = (0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0, 10.0, 30.0, 60.0)
@@ -88,6 +91,13 @@ class Metrics:
         """Count one finished upstream fetch: `ok` with its HTTP status, or `error` with its
         error code (e.g. LINK_TOOK_TOO_LONG)."""
         self.upstream_fetches.labels(outcome=outcome, code=code or "").inc()
+
+    def fetch_finished(self, result: int | FetchError) -> None:
+        """The fetcher's hook: an error is counted under the code clients see for it."""
+        if isinstance(result, FetchError):
+            self.record_fetch("error", error_code(result).value)
+        else:
+            self.record_fetch("ok", str(result))
 
     @contextmanager
     def fetch_in_flight(self) -> Iterator[None]:

@@ -16,6 +16,7 @@ from fetching import FetchError
 from fetching.decoding import ACCEPT_ENCODING, DecodingError, build_decoder
 from fetching.reading import accepts, decoder_for, parse_content_type
 from model.record import ErrorCode
+from previews.errors import error_code
 from tests.fetching.harness import Bombs, MiB, check_small_bombs
 
 brotli: Any = importlib.import_module("brotli")
@@ -107,7 +108,7 @@ def test_advertises_only_bounded_encodings() -> None:
 def test_unadvertised_encoding_is_a_content_error(encoding: str) -> None:
     with pytest.raises(FetchError) as caught:
         decoder_for(httpx.Headers({"content-encoding": encoding}), 200)
-    assert caught.value.code is ErrorCode.LINK_CONTENT_ERROR
+    assert error_code(caught.value) is ErrorCode.LINK_CONTENT_ERROR
     assert caught.value.status == 200
 
 

@@ -12,6 +12,7 @@ import pytest
 from fetching import FetchError
 from fetching.resolver import Resolver, parse_hosts, system_lookup
 from model.record import ErrorCode
+from previews.errors import error_code
 from tests.fetching.harness import FakeDns
 
 ip = ipaddress.ip_address
@@ -67,7 +68,7 @@ async def test_lookup_failures_fail_closed(dns: FakeDns) -> None:
     resolver = Resolver(hosts_file=None, timeout=1.0, lookup=dns)
     with pytest.raises(FetchError) as caught:
         await resolver.resolve("name.test")
-    assert caught.value.code is ErrorCode.LINK_CONNECTION_ERROR
+    assert error_code(caught.value) is ErrorCode.LINK_CONNECTION_ERROR
     assert dns.calls == ["name.test"]
 
 
@@ -76,7 +77,7 @@ async def test_slow_dns_fails_within_the_timeout() -> None:
     started = time.monotonic()
     with pytest.raises(FetchError) as caught:
         await resolver.resolve("slow.test")
-    assert caught.value.code is ErrorCode.LINK_CONNECTION_ERROR
+    assert error_code(caught.value) is ErrorCode.LINK_CONNECTION_ERROR
     assert time.monotonic() - started < 1.0
 
 

@@ -20,6 +20,7 @@ import pytest
 
 from fetching import FetchError, FetchPolicy, SafeFetcher, normalize_url
 from model.record import ErrorCode
+from previews.errors import error_code
 from tests.fetching.conftest import MakeFetcher, install_routes
 from tests.fetching.harness import (
     ORIGIN_HOST,
@@ -121,7 +122,7 @@ async def assert_refused(
 ) -> FetchError:
     with pytest.raises(FetchError) as caught:
         await fetcher.fetch(url, accept=accept, max_bytes=1024)
-    assert caught.value.code is code, caught.value.message
+    assert error_code(caught.value) is code, caught.value.message
     assert caught.value.status is None
     return caught.value
 
@@ -139,7 +140,7 @@ async def test_literal_destinations_are_refused_before_connecting(
     url = template.replace(P, str(canary.port))
     with pytest.raises(FetchError) as caught:
         normalize_url(url)
-    assert caught.value.code is code
+    assert error_code(caught.value) is code
     error = await assert_refused(fetcher, url, code)
     assert "127.0.0.1" not in error.message
     assert str(canary.port) not in error.message
@@ -307,7 +308,7 @@ async def test_real_resolver_refuses_localhost(canary: Canary, spy: SpyBackend) 
             await fetcher.fetch(
                 f"http://localhost:{canary.port}/", accept=["text/html"], max_bytes=10
             )
-        assert caught.value.code is BLOCKED
+        assert error_code(caught.value) is BLOCKED
     finally:
         await fetcher.aclose()
     assert spy.attempts == []

@@ -7,6 +7,7 @@ import pytest
 
 from fetching import FetchError
 from model.record import ErrorCode
+from previews.errors import error_code
 from tests.fetching.conftest import MakeFetcher, TlsSetup
 from tests.fetching.harness import ORIGIN_HOST, SpyBackend
 
@@ -39,7 +40,7 @@ async def test_a_certificate_for_another_name_is_refused(
     fetcher = make_fetcher(ca_bundle=tls.ca_path)
     with pytest.raises(FetchError) as caught:
         await fetcher.fetch(f"https://alias.test:{tls.origin.port}/html", accept=HTML, max_bytes=9)
-    assert caught.value.code is ErrorCode.LINK_CONNECTION_ERROR
+    assert error_code(caught.value) is ErrorCode.LINK_CONNECTION_ERROR
     assert spy.attempts == [(ORIGIN_HOST, tls.origin.port)]
 
 
@@ -47,5 +48,5 @@ async def test_an_untrusted_ca_is_refused(make_fetcher: MakeFetcher, tls: TlsSet
     fetcher = make_fetcher()  # no ca_bundle: only the system's and certifi's roots
     with pytest.raises(FetchError) as caught:
         await fetcher.fetch(f"https://origin.test:{tls.origin.port}/html", accept=HTML, max_bytes=9)
-    assert caught.value.code is ErrorCode.LINK_CONNECTION_ERROR
+    assert error_code(caught.value) is ErrorCode.LINK_CONNECTION_ERROR
     assert caught.value.status is None

@@ -10,6 +10,7 @@ import pytest
 from fetching import FetchError, FetchPolicy, normalize_url
 from fetching.urls import INTERNAL_SERVICE_PORTS, parse_url, port_allowed, resolve_location
 from model.record import ErrorCode
+from previews.errors import error_code
 
 NORMALISED = [
     ("example.com/path", "https://example.com/path"),
@@ -90,7 +91,7 @@ INVALID = [
 def test_rejects_malformed(raw: str) -> None:
     with pytest.raises(FetchError) as caught:
         normalize_url(raw)
-    assert caught.value.code is ErrorCode.LINK_INVALID_URL
+    assert error_code(caught.value) is ErrorCode.LINK_INVALID_URL
 
 
 BLOCKED = [
@@ -180,7 +181,7 @@ BLOCKED = [
 def test_rejects_by_policy(raw: str) -> None:
     with pytest.raises(FetchError) as caught:
         normalize_url(raw)
-    assert caught.value.code is ErrorCode.LINK_BLOCKED
+    assert error_code(caught.value) is ErrorCode.LINK_BLOCKED
     assert "127.0.0.1" not in caught.value.message
 
 
@@ -196,7 +197,7 @@ def test_allow_networks_admit_literals_but_never_metadata() -> None:
     for raw in ("http://169.254.169.254/", "http://[::ffff:169.254.169.254]/"):
         with pytest.raises(FetchError) as caught:
             normalize_url(raw, policy)
-        assert caught.value.code is ErrorCode.LINK_BLOCKED
+        assert error_code(caught.value) is ErrorCode.LINK_BLOCKED
 
 
 @pytest.mark.parametrize(
@@ -216,7 +217,7 @@ def test_refuses_links_to_the_service_itself(raw: str) -> None:  # B23
     )
     with pytest.raises(FetchError) as caught:
         normalize_url(raw, policy)
-    assert caught.value.code is ErrorCode.LINK_BLOCKED
+    assert error_code(caught.value) is ErrorCode.LINK_BLOCKED
     assert normalize_url("http://127.9.0.1:8001/", policy) == "http://127.9.0.1:8001/"
 
 
@@ -264,7 +265,7 @@ def test_refuses_redirect_locations(location: str, code: ErrorCode) -> None:  # 
     base = parse_url("http://origin.test:8080/a/b")
     with pytest.raises(FetchError) as caught:
         resolve_location(base, location, FetchPolicy())
-    assert caught.value.code is code
+    assert error_code(caught.value) is code
 
 
 def test_wire_target_is_printable_ascii() -> None:
@@ -285,7 +286,7 @@ def test_unusable_self_origin_fails_at_construction() -> None:
 def test_a_scheme_less_word_is_not_a_link(raw: str) -> None:
     with pytest.raises(FetchError) as caught:
         normalize_url(raw)
-    assert caught.value.code is ErrorCode.LINK_INVALID_URL
+    assert error_code(caught.value) is ErrorCode.LINK_INVALID_URL
 
 
 def test_a_scheme_less_domain_means_https() -> None:

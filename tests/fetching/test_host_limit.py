@@ -7,6 +7,7 @@ import pytest
 from fetching import FetchError
 from fetching.host_limit import HostLimiter, HostRate, TokenBucket, host_group
 from model.record import ErrorCode
+from previews.errors import error_code
 from tests.fetching.conftest import MakeFetcher
 from tests.fetching.harness import HostileOrigin, MiB
 
@@ -45,7 +46,7 @@ def test_a_wait_past_the_deadline_fails_at_once_and_takes_nothing() -> None:
     assert limiter.reserve("example.com", clock.now + 5) == 0
     with pytest.raises(FetchError) as caught:
         limiter.reserve("example.com", clock.now + 0.5)
-    assert caught.value.code is ErrorCode.LINK_TOOK_TOO_LONG
+    assert error_code(caught.value) is ErrorCode.LINK_TOOK_TOO_LONG
     clock.now += 1
     assert limiter.reserve("example.com", clock.now + 0.5) == 0  # the refusal took nothing
 
@@ -67,7 +68,7 @@ async def test_the_fourth_quick_fetch_to_one_host_fails_and_another_host_passes(
         assert response.status == 200
     with pytest.raises(FetchError) as caught:
         await fetcher.fetch(same, accept=["text/html"], max_bytes=MiB)
-    assert caught.value.code is ErrorCode.LINK_TOOK_TOO_LONG
+    assert error_code(caught.value) is ErrorCode.LINK_TOOK_TOO_LONG
     assert len(origin.seen("/html")) == 3
     other = f"http://alias.test:{origin.port}/html"
     assert (await fetcher.fetch(other, accept=["text/html"], max_bytes=MiB)).status == 200
@@ -84,6 +85,6 @@ async def test_every_redirect_hop_takes_a_token(
     await fetcher.fetch(f"{base}/html", accept=["text/html"], max_bytes=MiB)
     with pytest.raises(FetchError) as caught:
         await fetcher.fetch(hop, accept=["text/html"], max_bytes=MiB)
-    assert caught.value.code is ErrorCode.LINK_TOOK_TOO_LONG
+    assert error_code(caught.value) is ErrorCode.LINK_TOOK_TOO_LONG
     assert len(origin.seen("/redirect")) == 1
     assert len(origin.seen("/html")) == 2

@@ -13,6 +13,7 @@ from datetime import UTC, datetime
 import httpx
 import pytest
 
+from fetching.errors import TooLargeError
 from settings import Settings
 from tests.support.server import serve_app
 from web.logs import JsonFormatter, configure_logging
@@ -93,6 +94,17 @@ def test_metrics_hooks_feed_their_series() -> None:
     labels = {"outcome": "ok", "code": "200"}
     assert registry.get_sample_value("linkgraph_upstream_fetches_total", labels) == 1
     assert Metrics().registry.get_sample_value("linkgraph_fetches_in_flight") == 0
+
+
+def test_the_fetchers_hook_counts_a_failure_under_its_clients_code() -> None:
+    metrics = Metrics()
+    metrics.fetch_finished(206)
+    metrics.fetch_finished(TooLargeError("the link's content is too large", status=200))
+    registry = metrics.registry
+    labels = {"outcome": "ok", "code": "206"}
+    assert registry.get_sample_value("linkgraph_upstream_fetches_total", labels) == 1
+    labels = {"outcome": "error", "code": "LINK_TOO_LARGE"}
+    assert registry.get_sample_value("linkgraph_upstream_fetches_total", labels) == 1
 
 
 def test_a_sane_request_id_is_echoed(client: httpx.Client) -> None:
