@@ -11,10 +11,30 @@ from functools import cached_property
 from pathlib import Path
 from typing import Annotated, Literal
 
-from pydantic import Field, SecretStr, field_validator, model_validator
+from pydantic import AfterValidator, BeforeValidator, Field, SecretStr, model_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
 Network = ipaddress.IPv4Network | ipaddress.IPv6Network
+
+
+def _split_commas(value: object) -> object:
+    if isinstance(value, str):
+        return tuple(part.strip() for part in value.split(",") if part.strip())
+    return value
+
+
+def _check_networks(value: tuple[str, ...]) -> tuple[str, ...]:
+    for cidr in value:
+        ipaddress.ip_network(cidr, strict=False)
+    return value
+
+
+# The shapes settings come in, each validated in one place. A list is written
+# comma-separated in its variable (NoDecode: not as JSON), blanks dropped.
+CommaList = Annotated[tuple[str, ...], NoDecode, BeforeValidator(_split_commas)]
+NetworkList = Annotated[CommaList, AfterValidator(_check_networks)]
+# A base URL that other URLs are built on, kept without its trailing slash.
+BaseUrl = Annotated[str, AfterValidator(lambda value: value.rstrip("/"))]
 
 
 class Settings(BaseSettings):
@@ -35,7 +55,7 @@ class Settings(BaseSettings):
         description="Seconds a failed fetch is remembered, so that a broken "
         "link is not fetched again on every request.",
     )
-    public_url: str = Field(
+    public_url: BaseUrl = Field(
         default="http://127.0.0.1:8000",
         description="Where clients reach this service; media URLs are built from it and "
         "links pointing at it are refused.",
@@ -43,7 +63,7 @@ class Settings(BaseSettings):
     hosts_file: Path | None = Field(
         default=None, description="A hosts(5) file consulted before DNS by the fetcher."
     )
-    allow_networks: Annotated[tuple[str, ...], NoDecode] = Field(
+    allow_networks: NetworkList = Field(
         default=(),
         description="Comma-separated CIDRs exempt from the private-address block "
         "(cloud metadata addresses stay blocked).",
@@ -62,7 +82,8 @@ class Settings(BaseSettings):
     max_file_probe_bytes: int = Field(
         default=256 * 1024,
         gt=0,
-        description="Bytes of a linked video or audio file read at most (asked for with Range).",
+        description="Bytes of a linked video or audio file read at most: its head, where the "
+        "container's header is; the rest is never downloaded.",
     )
     max_document_bytes: int = Field(
         default=10 * 1024 * 1024, gt=0, description="Bytes of a linked PDF read at most."
@@ -108,25 +129,6 @@ class Settings(BaseSettings):
         default=2, gt=0, description="Images decoded and resized at once, per process."
     )
 
-    @field_validator("allow_networks", mode="before")
-    @classmethod
-    def _split_networks(cls, value: object) -> object:
-        if isinstance(value, str):
-            return tuple(part.strip() for part in value.split(",") if part.strip())
-        return value
-
-    @field_validator("allow_networks")
-    @classmethod
-    def _check_networks(cls, value: tuple[str, ...]) -> tuple[str, ...]:
-        for cidr in value:
-            ipaddress.ip_network(cidr, strict=False)
-        return value
-
-    @field_validator("public_url")
-    @classmethod
-    def _strip_slash(cls, value: str) -> str:
-        return value.rstrip("/")
-
     @cached_property
     def allowed_networks(self) -> tuple[Network, ...]:
         return tuple(ipaddress.ip_network(cidr, strict=False) for cidr in self.allow_networks)
@@ -136,7 +138,7 @@ class Settings(BaseSettings):
         return self.cache_url or f"sqlite:///{self.data_dir / 'cache.sqlite3'}"
 
     # API keys and rate limits (web/keys.py, web/rate_limit.py, fetching/host_limit.py).
-    api_keys: Annotated[tuple[str, ...], NoDecode] = Field(
+    api_keys: CommaList = Field(
         default=(),
         description="Comma-separated API keys; when any key is set (here or in the file), "
         "/graphql requires `Authorization: Bearer <key>`. None: the service is open.",
@@ -161,13 +163,6 @@ class Settings(BaseSettings):
         default=20, gt=0, description="Fetches to one destination site allowed in a burst."
     )
 
-    @field_validator("api_keys", mode="before")
-    @classmethod
-    def _split_keys(cls, value: object) -> object:
-        if isinstance(value, str):
-            return tuple(part.strip() for part in value.split(",") if part.strip())
-        return value
-
     stale_ttl: int = Field(
         default=7 * 86_400,
         ge=0,
@@ -187,7 +182,7 @@ class Settings(BaseSettings):
         description="`json`: one JSON object per line on stderr, with request_id; `text`: "
         "for a terminal.",
     )
-    cors_origins: Annotated[tuple[str, ...], NoDecode] = Field(
+    cors_origins: CommaList = Field(
         default=(),
         description="Comma-separated origins browsers may call from (`*` for any); empty "
         "sends no CORS headers.",
@@ -213,13 +208,6 @@ class Settings(BaseSettings):
     ready_timeout: float = Field(
         default=2.0, gt=0, description="Seconds each /readyz dependency check may take."
     )
-
-    @field_validator("cors_origins", mode="before")
-    @classmethod
-    def _split_origins(cls, value: object) -> object:
-        if isinstance(value, str):
-            return tuple(part.strip() for part in value.split(",") if part.strip())
-        return value
 
     # Where previews come from (app.py's build_backend; previews/peekalink/).
     backend: Literal["direct", "peekalink"] = Field(

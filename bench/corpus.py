@@ -19,9 +19,9 @@ from urllib.parse import urlsplit
 from PIL import Image, ImageDraw
 
 from bench.extractors import charset_of
+from extraction.icons import favicon_url, fetchable_urls
 from extraction.metadata import read_metadata
 from extraction.page import parse_page
-from media.icons import favicon_url, link_icon_urls
 from model.record import TiktokUser
 from sites import apply_site_rules
 from tests.support.origin import CorpusOrigin, CorpusPage, load_corpus, serve_corpus
@@ -68,7 +68,7 @@ def serve_pictures(origin: CorpusOrigin, pages: Sequence[CorpusPage]) -> int:
         images = [metadata.image, site.image if site else None]
         if site and isinstance(site.details, TiktokUser):
             images.append(site.details.avatar)
-        icons = [*link_icon_urls(metadata.icons), favicon_url(page.url)]
+        icons = [*fetchable_urls(metadata.icons), favicon_url(page.url)]
         wanted = [(ref.source_url, photo, "image/jpeg") for ref in images if ref is not None]
         wanted += [(url, icon, "image/png") for url in icons if url]
         for url, body, content_type in wanted:

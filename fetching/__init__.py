@@ -2,7 +2,15 @@
 
 from fetching.client import FetchPolicy, SafeFetcher
 from fetching.errors import FetchError
+from fetching.reading import BodyLimit
 from fetching.response import FetchedResponse
 from fetching.urls import normalize_url
 
-__all__ = ["FetchError", "FetchPolicy", "FetchedResponse", "SafeFetcher", "normalize_url"]
+__all__ = [
+    "BodyLimit",
+    "FetchError",
+    "FetchPolicy",
+    "FetchedResponse",
+    "SafeFetcher",
+    "normalize_url",
+]

@@ -65,9 +65,11 @@ from fetching.host_limit import HostLimiter
 from fetching.observer import FetchObserver
 from fetching.policy import FetchPolicy, Network
 from fetching.reading import (
+    BodyLimit,
     accepts,
     check_declared_length,
     decoder_for,
+    limit_for,
     parse_content_type,
     read_capped,
 )
@@ -172,6 +174,7 @@ class SafeFetcher:
         max_bytes: int,
         truncate: bool = False,
         headers: Mapping[str, str] | None = None,
+        limits: Mapping[str, BodyLimit] | None = None,
     ) -> FetchedResponse:
         """Fetch `url` (already normalised) and return its 2xx response.
 
@@ -179,16 +182,19 @@ class SafeFetcher:
         anything else is refused from the headers, unread (UnsupportedTypeError with
         `media_type` set). Past `max_bytes` of decoded body the fetch either fails with
         TooLargeError or, with `truncate=True`, returns the prefix marked `truncated`.
-        A declared Content-Length over `max_bytes` is always refused unread.
+        A declared Content-Length over `max_bytes` is refused unread. `limits` replaces
+        `max_bytes` and `truncate` for the types (or families) it names; a TooLargeError
+        or an undecodable body then carries its `media_type` too.
         """
         if max_bytes < 0:
             raise ValueError("max_bytes must not be negative")
+        limit = BodyLimit(max_bytes, truncate)
         progress = _Progress()
         async with self._slots:
             with self._observer.fetch_in_flight() if self._observer else nullcontext():
                 try:
                     response = await self._fetch_within_deadline(
-                        url, accept, max_bytes, truncate, headers or {}, progress
+                        url, accept, limit, limits or {}, headers or {}, progress
                     )
                 except FetchError as error:
                     if self._observer:
@@ -202,15 +208,15 @@ class SafeFetcher:
         self,
         url: str,
         accept: Collection[str],
-        max_bytes: int,
-        truncate: bool,
+        limit: BodyLimit,
+        limits: Mapping[str, BodyLimit],
         headers: Mapping[str, str],
         progress: _Progress,
     ) -> FetchedResponse:
         try:
             async with asyncio.timeout(self.policy.total_timeout) as deadline:
                 progress.deadline = deadline.when()
-                return await self._follow(url, accept, max_bytes, truncate, headers, progress)
+                return await self._follow(url, accept, limit, limits, headers, progress)
         except TimeoutError:
             raise TimedOutError(
                 "the link took too long to respond", status=progress.status
@@ -247,8 +253,8 @@ class SafeFetcher:
         self,
         url: str,
         accept: Collection[str],
-        max_bytes: int,
-        truncate: bool,
+        limit: BodyLimit,
+        limits: Mapping[str, BodyLimit],
         extra_headers: Mapping[str, str],
         progress: _Progress,
     ) -> FetchedResponse:
@@ -260,7 +266,7 @@ class SafeFetcher:
         while True:
             if self._host_limit is not None:
                 await self._host_limit.acquire(str(current.host), progress.deadline)
-            outcome = await self._exchange(current, headers, accept, max_bytes, truncate, progress)
+            outcome = await self._exchange(current, headers, accept, limit, limits, progress)
             if isinstance(outcome, FetchedResponse):
                 return FetchedResponse(
                     url=requested,
@@ -291,8 +297,8 @@ class SafeFetcher:
         url: ParsedURL,
         headers: Mapping[str, str],
         accept: Collection[str],
-        max_bytes: int,
-        truncate: bool,
+        default_limit: BodyLimit,
+        limits: Mapping[str, BodyLimit],
         progress: _Progress,
     ) -> FetchedResponse | tuple[int, str]:
         """One request: the final response, or (status, Location) of a redirect."""
@@ -333,15 +339,23 @@ class SafeFetcher:
                         status=status,
                         media_type=media_type,
                     )
-                check_declared_length(response_headers, max_bytes, status)
-                decoder = decoder_for(response_headers, status)
-                body, truncated = await read_capped(
-                    response.aiter_stream(),
-                    decoder,
-                    max_bytes=max_bytes,
-                    truncate=truncate,
-                    status=status,
-                )
+                limit = limit_for(media_type, limits, default_limit)
+                try:
+                    if not limit.head:
+                        check_declared_length(response_headers, limit.max_bytes, status)
+                    decoder = decoder_for(response_headers, status)
+                    body, truncated = await read_capped(
+                        response.aiter_stream(),
+                        decoder,
+                        max_bytes=limit.max_bytes,
+                        truncate=limit.truncate or limit.head,
+                        status=status,
+                    )
+                except FetchError as error:
+                    # The type is known by now: a caller may still say what the link is.
+                    raise type(error)(
+                        error.message, status=error.status, media_type=media_type
+                    ) from None
         except FetchError:
             raise
         except (httpcore.TimeoutException, httpcore.NetworkError, httpcore.ProtocolError) as exc:

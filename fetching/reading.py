@@ -8,7 +8,8 @@ is what HTML wants (the head is what matters).
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterable, Collection
+from collections.abc import AsyncIterable, Collection, Mapping
+from dataclasses import dataclass
 
 import httpx
 
@@ -43,6 +44,26 @@ def accepts(media_type: str, accept: Collection[str]) -> bool:
     family = media_type.partition("/")[0] + "/*"
     wanted = {entry.strip().lower() for entry in accept}
     return bool(wanted & {media_type, family, "*/*"})
+
+
+@dataclass(frozen=True, slots=True)
+class BodyLimit:
+    """How much of a body to read, which a caller may choose per media type: one request then
+    serves a link whose kind (page, image, video) is known only from its answer's headers.
+
+    `truncate` keeps the first `max_bytes` instead of failing past them; `head` says only the
+    start of the file is wanted (a video's container header), so a declared length over
+    `max_bytes` is no reason to refuse it either.
+    """
+
+    max_bytes: int
+    truncate: bool = False
+    head: bool = False
+
+
+def limit_for(media_type: str, limits: Mapping[str, BodyLimit], default: BodyLimit) -> BodyLimit:
+    """The limit `limits` names for `media_type` exactly, else for its family ("video/*")."""
+    return limits.get(media_type) or limits.get(media_type.partition("/")[0] + "/*") or default
 
 
 def decoder_for(headers: httpx.Headers, status: int) -> Decoder:

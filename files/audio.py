@@ -19,7 +19,7 @@ from typing import Any, Final
 import mutagen
 from mutagen.mp3 import MP3, BitrateMode
 
-from files.kinds import subtype_name
+from files.formats import subtype_name
 from model.record import AudioFile, ImageRef
 
 MAX_ARTWORK_BYTES: Final = 1024 * 1024

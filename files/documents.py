@@ -16,7 +16,7 @@ from typing import Any, Final
 
 from pypdf import PdfReader
 
-from files.kinds import DOCUMENT_FORMATS
+from files.formats import DOCUMENT_FORMATS
 from model.record import DocumentFile
 
 logger = logging.getLogger(__name__)

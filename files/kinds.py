@@ -1,79 +1,166 @@
-"""Which link kind a Content-Type names, and what the URL's path says when a file has no
-title of its own."""
+"""The file kinds a direct link may be, as one table: which media types each accepts, within
+which byte cap and how far its body is read, the reader that makes its record, and the
+record left when only the headers could be read.
+
+The table lets a direct link be fetched once: the first request accepts pages and every
+kind here, and the answer's Content-Type picks the row, hence the cap the body is read
+within (previews/direct.py turns the rows into the fetcher's per-type limits). How far a
+kind is read follows from where its facts are: an image is decoded whole; a PDF's index is
+at its end, so it is read whole up to its cap; a video's or audio file's container headers
+are at the start, so only that head is read, whatever length the file declares.
+"""
 
 from __future__ import annotations
 
-import posixpath
-from typing import Final
-from urllib.parse import unquote, urlsplit
+import enum
+from collections.abc import Callable
+from dataclasses import dataclass
 
-from model.record import LinkType
+from files.audio import read_audio
+from files.documents import read_document
+from files.formats import DOCUMENT_FORMATS, SVG_TYPE, TEXT_TYPES, subtype_name
+from files.images import read_image, svg_image
+from files.text import read_text
+from files.video import read_video
+from media.limits import ImageLimits
+from model.record import (
+    AudioFile,
+    Details,
+    DocumentFile,
+    ImageFile,
+    ImageRef,
+    LinkType,
+    TextFile,
+    VideoFile,
+)
 
-# Office documents and the like are kinds by their type alone; only PDF is read.
-DOCUMENT_FORMATS: Final = {
-    "application/pdf": "pdf",
-    "application/msword": "doc",
-    "application/vnd.openxmlformats-officedocument.wordprocessingml.document": "docx",
-    "application/vnd.ms-excel": "xls",
-    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": "xlsx",
-    "application/vnd.ms-powerpoint": "ppt",
-    "application/vnd.openxmlformats-officedocument.presentationml.presentation": "pptx",
-    "application/vnd.oasis.opendocument.text": "odt",
-    "application/vnd.oasis.opendocument.spreadsheet": "ods",
-    "application/vnd.oasis.opendocument.presentation": "odp",
-    "application/rtf": "rtf",
-    "application/epub+zip": "epub",
+
+class Cap(enum.Enum):
+    """Which configured byte cap a kind is read within (the backend holds the numbers)."""
+
+    PAGE = enum.auto()  # text is read like a page
+    IMAGE = enum.auto()  # the media store's cap, since a direct image is stored as read
+    PROBE = enum.auto()  # enough for a container's header
+    DOCUMENT = enum.auto()
+
+
+class Extent(enum.Enum):
+    """How far a body is read."""
+
+    WHOLE = enum.auto()  # all of it; a file over the cap keeps only what its headers say
+    CUT = enum.auto()  # up to the cap, the rest dropped; a declared length over it as WHOLE
+    HEAD = enum.auto()  # the first cap's worth, whatever length the file declares
+
+
+@dataclass(frozen=True, slots=True)
+class FileBody:
+    """One fetched file, as a reader sees it."""
+
+    media_type: str
+    data: bytes
+    charset: str | None
+    url: str  # where the bytes came from (after redirects)
+    size: int | None  # the whole file's, when the headers or a complete read tell
+    partial: bool  # `data` is only part of the file
+    image_limits: ImageLimits
+
+
+@dataclass(frozen=True, slots=True)
+class FileRead:
+    """What reading one file gave: its record, its own title and the image to keep."""
+
+    details: Details
+    title: str | None = None
+    image: ImageRef | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class FileKind:
+    link_type: LinkType
+    media_types: tuple[str, ...]  # exact types, or families such as "video/*"
+    cap: Cap
+    extent: Extent
+    read: Callable[[FileBody], FileRead]
+    empty: Callable[[str], Details]  # from the media type alone
+
+
+def _image(body: FileBody) -> FileRead:
+    fallback = subtype_name(body.media_type)
+    record = read_image(body.data, body.image_limits, fallback_format=fallback)
+    return FileRead(record, image=ImageRef(source_url=body.url))
+
+
+def _video(body: FileBody) -> FileRead:
+    video = read_video(body.media_type, body.data, size=body.size)
+    return FileRead(video, video.title)
+
+
+def _audio(body: FileBody) -> FileRead:
+    audio = read_audio(body.media_type, body.data, truncated=body.partial, size=body.size)
+    return FileRead(audio, audio.title, audio.album_artwork)
+
+
+def _document(body: FileBody) -> FileRead:
+    document = read_document(body.media_type, body.data, truncated=body.partial)
+    return FileRead(document, document.title)
+
+
+def _text(body: FileBody) -> FileRead:
+    text, title = read_text(body.data, charset=body.charset)
+    return FileRead(text, title)
+
+
+FILE_KINDS: tuple[FileKind, ...] = (
+    # SVG is never rasterised: its record is its format, whatever its markup says.
+    FileKind(
+        LinkType.IMAGE,
+        (SVG_TYPE,),
+        Cap.PROBE,
+        Extent.CUT,
+        lambda _: FileRead(svg_image()),
+        lambda _: svg_image(),
+    ),
+    FileKind(
+        LinkType.IMAGE,
+        ("image/*",),
+        Cap.IMAGE,
+        Extent.WHOLE,
+        _image,
+        lambda media_type: ImageFile(format=subtype_name(media_type)),
+    ),
+    FileKind(
+        LinkType.VIDEO,
+        ("video/*",),
+        Cap.PROBE,
+        Extent.HEAD,
+        _video,
+        lambda media_type: VideoFile(format=subtype_name(media_type)),
+    ),
+    FileKind(
+        LinkType.AUDIO,
+        ("audio/*",),
+        Cap.PROBE,
+        Extent.HEAD,
+        _audio,
+        lambda media_type: AudioFile(format=subtype_name(media_type)),
+    ),
+    FileKind(
+        LinkType.DOCUMENT,
+        tuple(DOCUMENT_FORMATS),
+        Cap.DOCUMENT,
+        Extent.CUT,
+        _document,
+        lambda media_type: DocumentFile(format=subtype_name(media_type)),
+    ),
+    FileKind(LinkType.TEXT, TEXT_TYPES, Cap.PAGE, Extent.CUT, _text, lambda _: TextFile()),
+)
+
+_BY_TYPE: dict[str, FileKind] = {
+    media_type: kind for kind in FILE_KINDS for media_type in kind.media_types
 }
-TEXT_TYPES: Final = ("text/plain",)
-SVG_TYPE: Final = "image/svg+xml"
-MAX_NAME_CHARS: Final = 300
 
 
-def kind_of(media_type: str) -> LinkType | None:
-    """The file kind of `media_type`, or None for a type we do not preview (zip,
-    octet-stream, anything a client could not show)."""
-    family = media_type.partition("/")[0]
-    if family == "image":
-        return LinkType.IMAGE
-    if family == "video":
-        return LinkType.VIDEO
-    if family == "audio":
-        return LinkType.AUDIO
-    if media_type in DOCUMENT_FORMATS:
-        return LinkType.DOCUMENT
-    if media_type in TEXT_TYPES:
-        return LinkType.TEXT
-    return None
-
-
-def subtype_name(media_type: str) -> str | None:
-    """A short format name from the subtype: `video/x-matroska` → `matroska`,
-    `audio/mpeg` → `mpeg`, `image/svg+xml` → `svg`."""
-    subtype = media_type.partition("/")[2].partition("+")[0]
-    subtype = subtype.removeprefix("x-").removeprefix("vnd.")
-    return subtype or None
-
-
-def file_name(url: str) -> str | None:
-    """The last path segment, percent-decoded: what a browser would save the file as."""
-    try:
-        path = urlsplit(url).path
-    except ValueError:
-        return None
-    name = unquote(posixpath.basename(path.rstrip("/") if path != "/" else "")).strip()
-    if not name or len(name) > MAX_NAME_CHARS or not name.isprintable():
-        return None
-    return name
-
-
-def declared_size(content_length: str | None, content_range: str | None) -> int | None:
-    """The whole file's size: the total of a `Content-Range: bytes 0-9/1234`, else the
-    Content-Length (which, for a range answer, is only the part)."""
-    if content_range:
-        total = content_range.rpartition("/")[2].strip()
-        if total.isdigit():
-            return int(total)
-        return None
-    if content_length and content_length.strip().isdigit():
-        return int(content_length.strip())
-    return None
+def kind_for(media_type: str) -> FileKind | None:
+    """The row for `media_type` (an exact type before its family), or None for a type we do
+    not preview (zip, octet-stream, anything a client could not show)."""
+    return _BY_TYPE.get(media_type) or _BY_TYPE.get(media_type.partition("/")[0] + "/*")

@@ -15,7 +15,7 @@ from typing import Final
 
 from mutagen.mp4 import MP4
 
-from files.kinds import subtype_name
+from files.formats import subtype_name
 from model.record import VideoFile
 
 MP4_BRANDS: Final = {"qt  ": "mov"}

@@ -12,15 +12,19 @@ while a thread is still decoding.
 from __future__ import annotations
 
 import asyncio
+import enum
 import logging
-from collections.abc import Callable, Collection, Coroutine, Mapping, Sequence
+from collections.abc import Callable, Collection, Mapping, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Protocol, TypeVar
+from typing import Final, Protocol, TypeVar
 
 import msgspec
 
+from common.flight import SingleFlight
+from common.memo import TtlLru
+from extraction.icons import favicon_url, manifest_icon_urls
 from fetching import FetchPolicy
 from fetching.errors import FetchError
 from fetching.response import FetchedResponse
@@ -28,16 +32,8 @@ from fetching.urls import normalize_url
 from media.datauri import decode_data_uri
 from media.decode import configure_pillow
 from media.errors import ImageRejectedError
-from media.icons import (
-    MANIFEST_TYPES,
-    IconLink,
-    favicon_url,
-    link_icon_urls,
-    manifest_icon_urls,
-)
 from media.limits import ImageLimits
 from media.processing import process_icon, process_image
-from media.recent import RecentResults
 from media.signing import MediaSigner, load_or_create_key
 from media.store import FileMediaStore, MediaStore, StoredObject
 from media.urls import MediaUrls
@@ -48,11 +44,31 @@ logger = logging.getLogger(__name__)
 
 # CDNs label images application/octet-stream (S3: binary/octet-stream); the decoder sniffs.
 IMAGE_TYPES = ("image/*", "application/octet-stream", "binary/octet-stream")
+MANIFEST_TYPES = (
+    "application/manifest+json",
+    "application/json",
+    "text/json",
+    "text/plain",
+    "application/octet-stream",
+)
 # Bound the fetches one page's icon can cost: a few declared, a few from the manifest, then
 # /favicon.ico.
 MAX_ICON_TRIES = 3
+# Icon results are remembered so that previews of many pages on one site fetch that site's
+# /favicon.ico once an hour rather than once per page (SECURITY-CASES F5: many URLs on one
+# host must not multiply requests to it), and a failing icon is not asked for again on every
+# preview (F2).
+RECENT_ICONS: Final = 4096
+ICON_TTL: Final = 3600.0
+FAILED_ICON_TTL: Final = 900.0
 
 T = TypeVar("T")
+
+
+class _Unknown(enum.Enum):
+    """What the icon memo answers for a URL it holds nothing about (None is a failure)."""
+
+    ICON = enum.auto()
 
 
 class ImageFetcher(Protocol):
@@ -98,9 +114,9 @@ class MediaService:
         self._executor = ThreadPoolExecutor(
             max_workers=self.limits.concurrency, thread_name_prefix="media"
         )
-        self._image_flights: dict[str, asyncio.Task[StoredImage | None]] = {}
-        self._icon_flights: dict[str, asyncio.Task[Icon | None]] = {}
-        self._recent_icons: RecentResults[Icon] = RecentResults()
+        self._image_flights: SingleFlight[str, StoredImage | None] = SingleFlight()
+        self._icon_flights: SingleFlight[str, Icon | None] = SingleFlight()
+        self._recent_icons: TtlLru[str, Icon | None] = TtlLru(RECENT_ICONS, ttl=ICON_TTL)
         configure_pillow(self.limits)
 
     async def ingest_image(self, ref: ImageRef, *, data: bytes | None = None) -> ImageRef | None:
@@ -116,9 +132,7 @@ class MediaService:
         except FetchError as exc:
             logger.info("image %s not kept: %s", ref.source_url, _reason(exc))
             return None
-        stored = await _single_flight(
-            self._image_flights, url, lambda: self._store_image(url, data)
-        )
+        stored = await self._image_flights.run(url, lambda: self._store_image(url, data))
         if stored is None:
             return None
         return msgspec.structs.replace(
@@ -134,10 +148,11 @@ class MediaService:
         )
 
     async def ingest_icon(
-        self, candidates: Sequence[IconLink], *, page_url: str, manifest_url: str | None
+        self, urls: Sequence[str], *, page_url: str, manifest_url: str | None
     ) -> Icon | None:
-        """The first icon that can be kept: declared icons, the manifest's, /favicon.ico."""
-        for url in link_icon_urls(candidates)[:MAX_ICON_TRIES]:
+        """The first icon that can be kept: of the page's declared icons `urls` (best first,
+        as extraction.icons ranks them), then of the manifest's, then /favicon.ico."""
+        for url in urls[:MAX_ICON_TRIES]:
             if icon := await self._icon(url):
                 return icon
         if manifest_url:
@@ -196,10 +211,10 @@ class MediaService:
         except FetchError as exc:
             logger.info("icon %s not kept: %s", raw_url, _reason(exc))
             return None
-        found, icon = self._recent_icons.get(url)
-        if not found:
-            icon = await _single_flight(self._icon_flights, url, lambda: self._store_icon(url))
-            self._recent_icons.put(url, icon)
+        icon = self._recent_icons.get(url, _Unknown.ICON)
+        if isinstance(icon, _Unknown):
+            icon = await self._icon_flights.run(url, lambda: self._store_icon(url))
+            self._recent_icons.put(url, icon, ttl=None if icon is not None else FAILED_ICON_TTL)
         return icon
 
     async def _store_icon(self, url: str) -> Icon | None:
@@ -220,7 +235,7 @@ class MediaService:
             background_color=processed.background_color,
         )
 
-    async def _manifest_icons(self, manifest_url: str) -> list[str]:
+    async def _manifest_icons(self, manifest_url: str) -> Sequence[str]:
         try:
             response = await self._fetcher.fetch(
                 self._canonical(manifest_url),
@@ -229,7 +244,7 @@ class MediaService:
             )
         except FetchError as exc:
             logger.info("manifest %s not read: %s", manifest_url, _reason(exc))
-            return []
+            return ()
         return manifest_icon_urls(response.body, response.final_url)
 
     async def _download(self, url: str) -> bytes:
@@ -252,29 +267,6 @@ class MediaService:
 
     async def _put(self, rendition: Rendition) -> str:
         return await self.store.put(rendition.data, rendition.content_type)
-
-
-async def _single_flight(
-    flights: dict[str, asyncio.Task[T]],
-    key: str,
-    start: Callable[[], Coroutine[Any, Any, T]],
-) -> T:
-    """Await the in-flight task for `key`, starting it if there is none.
-
-    Callers are shielded from each other: one caller being cancelled (its GraphQL request
-    went away) does not cancel the work the others are waiting for.
-    """
-    task = flights.get(key)
-    if task is None or task.get_loop() is not asyncio.get_running_loop():
-        task = asyncio.create_task(start())
-        flights[key] = task
-
-        def forget(done: asyncio.Task[T]) -> None:
-            if flights.get(key) is done:
-                del flights[key]
-
-        task.add_done_callback(forget)
-    return await asyncio.shield(task)
 
 
 def _reason(exc: Exception) -> str:

@@ -3,57 +3,48 @@
 It follows Synapse's previewer: platform data first, generic metadata under it, and every
 sub-fetch (oEmbed, images, icons) allowed to fail on its own, dropping only its field.
 
-The first request accepts only what is read as a page (HTML, plain text). Anything else is
-refused by the fetcher from its headers, unread; when the refused type is a file kind we
-preview (image, video, audio, document), a second request reads that kind within its own
-cap: an image whole (it is decoded), a PDF whole up to a cap (its index is at the end),
-video and audio only a prefix asked for with `Range` (container headers are at the start).
-A file whose declared length is over its cap keeps what the headers said.
+A link is fetched once. The request accepts pages (HTML) and every file kind of
+files/kinds.py's table, each kind read within its own cap, chosen from the answer's
+Content-Type: an image whole (it is decoded), a PDF whole up to a cap (its index is at the
+end), video and audio only their head (container headers are at the start). Any other type
+is refused by the fetcher from its headers, unread. A file over its cap keeps what the
+headers said.
 """
 
 from __future__ import annotations
 
 import asyncio
 import dataclasses
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from datetime import UTC, datetime
 from typing import Any, Final, Protocol, TypeVar
 
 import msgspec
 
-from extraction.metadata import IconCandidate, read_metadata
+from extraction.icons import fetchable_urls
+from extraction.metadata import read_metadata
 from extraction.oembed import OEmbed, oembed_url, parse_oembed, provider_endpoint
 from extraction.page import ParsedPage, parse_page
-from fetching import FetchedResponse, FetchError, SafeFetcher, normalize_url
-from files.audio import read_audio
-from files.documents import read_document
-from files.images import read_image, svg_image
-from files.kinds import SVG_TYPE, TEXT_TYPES, declared_size, file_name, kind_of, subtype_name
-from files.text import read_text
-from files.video import read_video
+from fetching import BodyLimit, FetchedResponse, FetchError, SafeFetcher, normalize_url
+from files.formats import declared_size, file_name
+from files.kinds import FILE_KINDS, Cap, Extent, FileBody, FileKind, FileRead, kind_for
 from media.limits import ImageLimits
 from model.record import (
     DETAILS_TYPES,
-    AudioFile,
-    Details,
-    DocumentFile,
     ErrorCode,
     Failure,
     Icon,
-    ImageFile,
     ImageRef,
     LinkType,
     Outcome,
     Preview,
-    VideoFile,
 )
 from previews.domains import registrable_domain
 from previews.errors import error_code
 from sites import apply_site_rules
 
 HTML_TYPES: Final = ("text/html", "application/xhtml+xml")
-PAGE_TYPES: Final = (*HTML_TYPES, *TEXT_TYPES)
 # JSON only (D7): an XML oEmbed answer is refused from its headers.
 OEMBED_TYPES: Final = ("application/json", "application/json+oembed", "text/json")
 MAX_OEMBED_BYTES: Final = 64 * 1024
@@ -71,18 +62,8 @@ class MediaIngest(Protocol):
     ) -> ImageRef | None: ...
 
     async def ingest_icon(
-        self, candidates: Sequence[IconCandidate], *, page_url: str, manifest_url: str | None
+        self, urls: Sequence[str], *, page_url: str, manifest_url: str | None
     ) -> Icon | None: ...
-
-
-@dataclasses.dataclass(frozen=True, slots=True)
-class _FileRead:
-    """What reading one file gave: its record, title, size and the image to keep."""
-
-    details: Details
-    title: str | None = None
-    size: int | None = None
-    image: ImageRef | None = None
 
 
 class DirectBackend:
@@ -100,8 +81,22 @@ class DirectBackend:
         self._max_html_bytes = max_html_bytes
         self._media = media
         self._image_limits = image_limits or ImageLimits()
-        self._max_probe = max_file_probe_bytes
-        self._max_document = max_document_bytes
+        caps = {
+            Cap.PAGE: max_html_bytes,
+            Cap.IMAGE: self._image_limits.max_bytes,
+            Cap.PROBE: max_file_probe_bytes,
+            Cap.DOCUMENT: max_document_bytes,
+        }
+        self._limits: Mapping[str, BodyLimit] = {
+            media_type: BodyLimit(
+                caps[kind.cap],
+                truncate=kind.extent is not Extent.WHOLE,
+                head=kind.extent is Extent.HEAD,
+            )
+            for kind in FILE_KINDS
+            for media_type in kind.media_types
+        }
+        self._accept = (*HTML_TYPES, *self._limits)
         # Decoding an image or parsing a PDF is CPU work on hostile bytes: it runs here, two
         # at a time, under the fetch deadline. A parse that overruns it is abandoned (its
         # thread finishes in the background) and the link keeps what its headers said.
@@ -110,18 +105,26 @@ class DirectBackend:
     async def preview(self, url: str) -> Outcome:
         try:
             response = await self._fetcher.fetch(
-                url, accept=PAGE_TYPES, max_bytes=self._max_html_bytes, truncate=True
+                url,
+                accept=self._accept,
+                max_bytes=self._max_html_bytes,
+                truncate=True,
+                limits=self._limits,
             )
         except FetchError as error:
-            refused = error.media_type if _refused_type(error) else None
-            kind = kind_of(refused) if refused else None
-            if kind is None or refused is None:
-                return _failure(url, error)
-            return await self._file(url, refused, kind)
-        if response.media_type in TEXT_TYPES:
-            record, title = read_text(response.body, charset=response.charset)
-            return self._file_preview(url, response, _FileRead(record, title, _size(response)))
-        return await self._page(url, response)
+            media_type = error.media_type
+            if (
+                error_code(error) is ErrorCode.LINK_TOO_LARGE
+                and media_type
+                and (kind := kind_for(media_type))
+            ):
+                # A file over its cap: the kind and format are all the headers gave.
+                return _headers_only(url, media_type, kind, error.status)
+            return _failure(url, error)
+        kind = kind_for(response.media_type)
+        if kind is None:
+            return await self._page(url, response)
+        return await self._file(url, response, kind)
 
     async def aclose(self) -> None:
         """The fetcher and media store belong to the app, which shares them with other parts;
@@ -136,7 +139,9 @@ class DirectBackend:
         # The icon depends only on the page's own data: it is fetched while oEmbed is.
         icon = asyncio.ensure_future(
             self._media.ingest_icon(
-                metadata.icons, page_url=response.final_url, manifest_url=metadata.manifest_url
+                fetchable_urls(metadata.icons),
+                page_url=response.final_url,
+                manifest_url=metadata.manifest_url,
             )
         )
         try:
@@ -184,100 +189,35 @@ class DirectBackend:
 
     # --- files --------------------------------------------------------------------------
 
-    async def _file(self, url: str, media_type: str, kind: LinkType) -> Outcome:
-        """Read a file link whose first answer was refused as `media_type` (of `kind`)."""
-        family = media_type.partition("/")[0] + "/*"
-        headers: dict[str, str] = {}
-        if kind is LinkType.IMAGE and media_type != SVG_TYPE:
-            accept, cap, truncate = (family,), self._image_limits.max_bytes, False
-        elif kind is LinkType.IMAGE:
-            accept, cap, truncate = (media_type,), self._max_probe, True
-        elif kind in (LinkType.VIDEO, LinkType.AUDIO):
-            accept, cap, truncate = (family,), self._max_probe, True
-            headers["range"] = f"bytes=0-{self._max_probe - 1}"
-        else:
-            accept, cap, truncate = (media_type,), self._max_document, True
-        try:
-            response = await self._fetcher.fetch(
-                url, accept=accept, max_bytes=cap, truncate=truncate, headers=headers
-            )
-        except FetchError as error:
-            if error_code(error) is not ErrorCode.LINK_TOO_LARGE:
-                return _failure(url, error)
-            # Over its cap: the kind and format are all the headers gave.
-            return await self._headers_only(url, media_type, kind, error.status)
-        read = await self._read_file(kind, response)
+    async def _file(self, url: str, response: FetchedResponse, kind: FileKind) -> Preview:
+        size = _size(response)
+        body = FileBody(
+            media_type=response.media_type,
+            data=response.body,
+            charset=response.charset,
+            url=response.final_url,
+            size=size,
+            # Cut at its cap, or the head of a longer declared file.
+            partial=response.truncated or (size is not None and len(response.body) < size),
+            image_limits=self._image_limits,
+        )
+        read = await self._run(lambda: kind.read(body), FileRead(kind.empty(body.media_type)))
         # A direct image link's bytes are the image itself: store them as read.
-        held = {response.final_url: response.body} if kind is LinkType.IMAGE else {}
-        return await self._with_media(self._file_preview(url, response, read), held)
+        held = {response.final_url: response.body} if kind.link_type is LinkType.IMAGE else {}
+        return await self._with_media(self._file_preview(url, response, read, size), held)
 
-    async def _read_file(self, kind: LinkType, response: FetchedResponse) -> _FileRead:
-        media_type, body, size = response.media_type, response.body, _size(response)
-        # A range answer is complete as sent, yet only part of the file.
-        partial = response.truncated or (size is not None and len(body) < size)
-        if kind is LinkType.IMAGE:
-            if media_type == SVG_TYPE:
-                return _FileRead(svg_image(), size=size)
-            fallback = subtype_name(media_type)
-            record: ImageFile | VideoFile = await self._run(
-                lambda: read_image(body, self._image_limits, fallback_format=fallback),
-                ImageFile(format=fallback),
-            )
-            image = ImageRef(source_url=response.final_url)
-            return _FileRead(record, size=size, image=image)
-        fmt = subtype_name(media_type)
-        if kind is LinkType.VIDEO:
-            video = await self._run(
-                lambda: read_video(media_type, body, size=size), VideoFile(format=fmt)
-            )
-            return _FileRead(video, video.title, size)
-        if kind is LinkType.AUDIO:
-            audio = await self._run(
-                lambda: read_audio(media_type, body, truncated=partial, size=size),
-                AudioFile(format=fmt),
-            )
-            return _FileRead(audio, audio.title, size, audio.album_artwork)
-        document = await self._run(
-            lambda: read_document(media_type, body, truncated=partial),
-            DocumentFile(format=fmt),
-        )
-        return _FileRead(document, document.title, size)
-
-    async def _headers_only(
-        self, url: str, media_type: str, kind: LinkType, status: int | None
+    def _file_preview(
+        self, url: str, response: FetchedResponse, read: FileRead, size: int | None
     ) -> Preview:
-        fmt = subtype_name(media_type)
-        details: Details
-        if kind is LinkType.IMAGE:
-            details = ImageFile(format=fmt)
-        elif kind is LinkType.VIDEO:
-            details = VideoFile(format=fmt)
-        elif kind is LinkType.AUDIO:
-            details = AudioFile(format=fmt)
-        else:
-            details = DocumentFile(format=fmt)
-        return Preview(
-            url=url,
-            final_url=url,
-            domain=registrable_domain(url),
-            type=kind,
-            status=status or 200,
-            updated_at=datetime.now(UTC),
-            title=file_name(url),
-            details=details,
-        )
-
-    def _file_preview(self, url: str, response: FetchedResponse, read: _FileRead) -> Preview:
         return Preview(
             url=url,
             final_url=response.final_url,
             domain=registrable_domain(url),
             type=DETAILS_TYPES[type(read.details)],
-            # A range we asked for answers 206; the link itself answers 200.
-            status=200 if response.status == 206 else response.status,
+            status=response.status,
             updated_at=datetime.now(UTC),
             redirected=response.redirected,
-            size=read.size,
+            size=size,
             title=read.title or file_name(response.final_url),
             image=read.image,
             details=read.details,
@@ -313,16 +253,22 @@ class DirectBackend:
         return msgspec.structs.replace(preview, image=image, details=details)
 
 
-def _refused_type(error: FetchError) -> bool:
-    return error_code(error) is ErrorCode.LINK_IS_NOT_SUPPORTED and error.media_type is not None
+def _headers_only(url: str, media_type: str, kind: FileKind, status: int | None) -> Preview:
+    return Preview(
+        url=url,
+        final_url=url,
+        domain=registrable_domain(url),
+        type=kind.link_type,
+        status=status or 200,
+        updated_at=datetime.now(UTC),
+        title=file_name(url),
+        details=kind.empty(media_type),
+    )
 
 
 def _size(response: FetchedResponse) -> int | None:
     """The whole file's size: declared by the origin, else what was read if that was all."""
-    declared = declared_size(
-        response.headers.get("content-length"),
-        response.headers.get("content-range") if response.status == 206 else None,
-    )
+    declared = declared_size(response.headers.get("content-length"))
     if declared is not None:
         return declared
     return None if response.truncated else len(response.body)

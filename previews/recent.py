@@ -13,6 +13,7 @@ from __future__ import annotations
 import time
 from collections.abc import Callable, Sequence
 
+from common.memo import TtlLru
 from model.record import Failure
 from previews.cache import Entry
 
@@ -25,22 +26,19 @@ class RecentEntries:
         max_entries: int = 4096,
         clock: Callable[[], float] = time.monotonic,
     ) -> None:
-        self._clock = clock
         self._lifetime = lifetime
-        self._max_entries = max_entries
-        self._entries: dict[str, tuple[float, Entry]] = {}
+        self._entries: TtlLru[str, Entry] = TtlLru(max_entries, ttl=lifetime, clock=clock)
 
     def split(self, keys: Sequence[str]) -> tuple[dict[str, Entry], list[str]]:
         """The entries still kept for `keys`, and the keys to read from the cache."""
         if self._lifetime <= 0:
             return {}, list(keys)
-        now = self._clock()
         found: dict[str, Entry] = {}
         missing: list[str] = []
         for key in keys:
-            kept = self._entries.get(key)
-            if kept is not None and kept[0] > now:
-                found[key] = kept[1]
+            entry = self._entries.get(key)
+            if entry is not None:
+                found[key] = entry
             else:
                 missing.append(key)
         return found, missing
@@ -48,13 +46,9 @@ class RecentEntries:
     def keep(self, entries: dict[str, Entry]) -> None:
         if self._lifetime <= 0:
             return
-        until = self._clock() + self._lifetime
         for key, entry in entries.items():
             if entry.fresh and not isinstance(entry.outcome, Failure):
-                if len(self._entries) >= self._max_entries:
-                    # Bounded the cheap way: expired or not, start again.
-                    self._entries.clear()
-                self._entries[key] = (until, entry)
+                self._entries.put(key, entry)
 
     def drop(self, key: str) -> None:
-        self._entries.pop(key, None)
+        self._entries.pop(key)

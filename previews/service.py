@@ -16,6 +16,8 @@ import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
+from common.flight import SingleFlight
+from common.memo import TtlLru
 from fetching import FetchError, FetchPolicy, normalize_url
 from model.record import ErrorCode, Failure, Outcome
 from previews.backend import Backend
@@ -75,10 +77,10 @@ class PreviewService:
         # this service's own, so such links are refused here, before they reach a batch.
         self._url_policy = url_policy
         self._shutdown_grace = shutdown_grace
-        self._inflight: dict[str, asyncio.Task[Outcome]] = {}
+        self._inflight: SingleFlight[str, Outcome] = SingleFlight()
         self._recent = RecentEntries(lifetime=min(recent_ttl, ttl / 10), clock=clock)
         # Normalised forms of links seen lately: normalising is pure, and costly per link.
-        self._keys: dict[str, str] = {}
+        self._keys: TtlLru[str, str] = TtlLru(_MAX_KEYS)
 
     def key_for(self, raw_url: str) -> str | Failure:
         """The normalised URL that keys `raw_url`, or the Failure that refuses it unfetched."""
@@ -91,9 +93,7 @@ class PreviewService:
             return Failure(
                 url=raw_url[:_MAX_ECHO], code=error_code(error), message=error.message, status=None
             )
-        if len(self._keys) >= _MAX_KEYS:
-            self._keys.clear()
-        self._keys[raw_url] = key
+        self._keys.put(raw_url, key)
         return key
 
     async def get_many(self, keys: Sequence[str]) -> list[Outcome]:
@@ -136,20 +136,19 @@ class PreviewService:
         return found | read
 
     def _start_fetch(self, key: str) -> asyncio.Task[Outcome]:
-        """Join the fetch of `key` in flight, or start it as a task of its own, so that a
-        client going away cancels only its wait, never the fetch others are waiting on; a
-        background refresh is the same task, so a key is refreshed once at a time."""
-        task = self._inflight.get(key)
-        if task is None:
-            task = asyncio.create_task(
-                self._cache.flight.run(key, lambda: self._fetch(key), lambda: self._lookup(key))
-            )
-            self._inflight[key] = task
-            task.add_done_callback(lambda _: self._inflight.pop(key, None))
-        return task
+        """Join the fetch of `key` in flight, or start it: a background refresh is the same
+        task as a client's fetch, so a key is refreshed once at a time."""
+        return self._inflight.start(key, lambda: self._flown(key))
 
     async def _fetch_once(self, key: str) -> Outcome:
-        return await asyncio.shield(self._start_fetch(key))
+        return await self._inflight.run(key, lambda: self._flown(key))
+
+    async def _flown(self, key: str) -> Outcome:
+        """The fetch of `key`, under the cache's flight: one instance of all those sharing
+        the cache fetches it."""
+        return await self._cache.flight.run(
+            key, lambda: self._fetch(key), lambda: self._lookup(key)
+        )
 
     async def _lookup(self, key: str) -> Outcome | None:
         """The fresh cached outcome of `key`: what another instance's fetch left behind."""
@@ -180,7 +179,7 @@ class PreviewService:
     async def aclose(self) -> None:
         """Let fetches still running (background refreshes, or fetches whose clients left)
         finish within `shutdown_grace`, cancel the rest, then close the backend and cache."""
-        tasks = list(self._inflight.values())
+        tasks = self._inflight.tasks()
         if tasks:
             _, pending = await asyncio.wait(tasks, timeout=self._shutdown_grace)
             for task in pending:

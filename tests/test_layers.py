@@ -19,7 +19,9 @@ import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
 
-LOWER = frozenset({"fetching", "extraction", "sites", "files", "media", "model"})
+LOWER = frozenset({"fetching", "extraction", "sites", "files", "media", "model", "common"})
+# The bottom: packages every layer may use, which import nothing of ours but themselves.
+BOTTOM = frozenset({"model", "common"})
 UPPER = frozenset({"previews", "schema", "resolvers", "graph", "web", "cli", "app"})
 # What each upper package must not reach: the service knows no GraphQL, and the graph's types
 # know nothing of the resolvers, the schema's assembly (graph.py) or the HTTP layer.
@@ -96,13 +98,13 @@ def top(name: str) -> str:
 
 def upward_imports(imports: list[Import]) -> list[Import]:
     """Imports from the lower layers into the service, the graph, the web or the CLI, from
-    the service or the schema into what sits above them, and any import by the model of
-    another package of ours."""
+    the service or the schema into what sits above them, and any import by the model (or
+    common/) of another package of ours."""
     return [
         found
         for found in imports
         if (top(found.module) in LOWER and top(found.target) in UPPER)
-        or (top(found.module) == "model" and top(found.target) != "model")
+        or (top(found.module) in BOTTOM and top(found.target) != top(found.module))
         or top(found.target) in ABOVE.get(top(found.module), frozenset())
     ]
 

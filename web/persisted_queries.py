@@ -17,11 +17,11 @@ from __future__ import annotations
 import hashlib
 import json
 import re
-from collections import OrderedDict
 from typing import Any, Protocol
 
 from starlette.types import ASGIApp, Receive, Scope, Send
 
+from common.memo import TtlLru
 from web.bodies import is_json_request, read_body, replay
 
 _HASH = re.compile(r"[0-9a-fA-F]{64}")
@@ -38,19 +38,13 @@ class MemoryQueryStore:
 
     def __init__(self, max_entries: int = 10_000) -> None:
         self.max_entries = max_entries
-        self._queries: OrderedDict[str, str] = OrderedDict()
+        self._queries: TtlLru[str, str] = TtlLru(max_entries)
 
     async def get(self, digest: str) -> str | None:
-        query = self._queries.get(digest)
-        if query is not None:
-            self._queries.move_to_end(digest)
-        return query
+        return self._queries.get(digest)
 
     async def put(self, digest: str, query: str) -> None:
-        self._queries[digest] = query
-        self._queries.move_to_end(digest)
-        while len(self._queries) > self.max_entries:
-            self._queries.popitem(last=False)
+        self._queries.put(digest, query)
 
     def __len__(self) -> int:
         return len(self._queries)

@@ -10,7 +10,8 @@ from collections.abc import Iterator
 
 import pytest
 
-from fetching import FetchError, SafeFetcher
+from fetching import BodyLimit, FetchError, SafeFetcher
+from fetching.errors import TooLargeError
 from model.record import ErrorCode
 from previews.errors import error_code
 from tests.fetching.conftest import MakeFetcher
@@ -310,3 +311,25 @@ async def test_waiting_for_a_slot_does_not_count_against_the_deadline(
     )  # 4 x 0.2 s in a row: longer than one deadline, each fetch well within its own
     assert [result.status for result in results] == [200] * 4
     assert origin.peak_in_flight == 1
+
+
+async def test_limits_per_media_type_are_chosen_from_the_headers(
+    fetcher: SafeFetcher, origin: HostileOrigin
+) -> None:  # one request serves a link whose kind only its answer names
+    limits = {
+        "video/*": BodyLimit(64 * 1024, head=True),
+        "audio/mpeg": BodyLimit(MiB),
+        "text/plain": BodyLimit(4),
+    }
+    accept = ["text/html", "video/*", "audio/*"]
+    # Only the head of a video is wanted: its declared 50 MB is no refusal, and no more than
+    # the head is read before the connection is closed.
+    video = await fetcher.fetch(origin.url("/video"), accept=accept, max_bytes=1, limits=limits)
+    assert (video.media_type, len(video.body), video.truncated) == ("video/mp4", 64 * 1024, True)
+    await assert_hung_up(origin, "/video")
+    # A whole-read type over its own cap is refused, naming the type it was.
+    audio = await fetch_error(fetcher, origin.url("/audio"), accept=accept, limits=limits)
+    assert (type(audio), audio.media_type, audio.status) == (TooLargeError, "audio/mpeg", 200)
+    # Types the limits do not name keep the call's own cap.
+    page = await fetch_error(fetcher, origin.url("/huge-length"), accept=accept, limits=limits)
+    assert type(page) is TooLargeError

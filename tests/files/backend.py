@@ -4,7 +4,6 @@ test modules that need it import these fixtures."""
 
 from __future__ import annotations
 
-import re
 from collections.abc import AsyncIterator
 from pathlib import Path
 
@@ -16,7 +15,6 @@ from previews.direct import DirectBackend
 from tests.fetching.harness import ALLOWED_NET, HostileOrigin, Reply
 
 PROBE_BYTES = 64 * 1024
-_RANGE = re.compile(r"bytes=(\d+)-(\d*)")
 
 
 @pytest.fixture
@@ -57,34 +55,9 @@ async def backend(media_service: MediaService) -> AsyncIterator[DirectBackend]:
     await fetcher.aclose()
 
 
-def serve(
-    origin: HostileOrigin,
-    path: str,
-    body: bytes,
-    content_type: str,
-    *,
-    ranges: bool = True,
-    declared_total: int | None = None,
-) -> None:
-    """Serve `body` at `path`, answering a `Range` with 206 like a CDN (when `ranges`).
-    `declared_total` makes a range answer claim a bigger whole file than `body`."""
+def serve(origin: HostileOrigin, path: str, body: bytes, content_type: str) -> None:
+    """Serve `body` at `path` with its Content-Length, as a plain file server would."""
 
     @origin.route(path)
     async def handler(reply: Reply) -> None:
-        asked = _RANGE.fullmatch(reply.request.headers.get("range", ""))
-        if ranges and asked:
-            start = int(asked[1])
-            end = min(int(asked[2]) if asked[2] else len(body) - 1, len(body) - 1)
-            part = body[start : end + 1]
-            total = declared_total or len(body)
-            await reply.head(
-                206,
-                [
-                    ("Content-Type", content_type),
-                    ("Content-Length", str(len(part))),
-                    ("Content-Range", f"bytes {start}-{end}/{total}"),
-                ],
-            )
-            await reply.body(part)
-        else:
-            await reply.simple(200, body, content_type)
+        await reply.simple(200, body, content_type)

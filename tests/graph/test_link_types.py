@@ -152,8 +152,8 @@ def test_direct_image_link_is_an_image(graph: GraphClient, origin: CorpusOrigin)
         "format": "png",
         "hasAlphaChannel": True,
     }
-    # Refused as a page from its headers, then read once: the bytes read are the ones stored.
-    assert origin.count(url) == 2
+    # Fetched once: the bytes read are the ones stored, with no second download.
+    assert origin.count(url) == 1
     stored = answer["image"]["original"]
     assert (stored["width"], stored["height"]) == (120, 90)
     assert "/media/" in stored["url"]

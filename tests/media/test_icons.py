@@ -1,40 +1,31 @@
-"""Icons end to end: candidate order, the manifest, /favicon.ico, ICO frames, real sizes and
-the background colour, fetched from a real origin through the real fetcher."""
+"""Icons end to end: the order extraction ranks them in, the manifest, /favicon.ico, ICO
+frames, real sizes and the background colour, fetched from a real origin through the real
+fetcher."""
 
 from __future__ import annotations
 
 import base64
 import json
-from dataclasses import dataclass
 
 import httpx
 
+from extraction.icons import fetchable_urls, icon_candidates
+from extraction.page import LinkTag
 from media import MediaService
 from model.record import Icon
 from tests.media import images
 from tests.media.origin import ImageOrigin
 
 
-@dataclass(frozen=True)
-class IconCandidate:
-    """The fields of extraction.icons.IconCandidate that ingest reads (kept local so that
-    these tests do not depend on the page-reading package)."""
-
-    url: str
-    rel: tuple[str, ...]
-    width: int | None = None
-    height: int | None = None
-    type: str | None = None
+def declared(*links: LinkTag) -> tuple[str, ...]:
+    """The icon URLs a page with these `<link>`s gives the media stage, best first."""
+    return fetchable_urls(icon_candidates(links))
 
 
 def candidate(
-    url: str,
-    rel: str = "icon",
-    width: int | None = None,
-    height: int | None = None,
-    type: str | None = None,
-) -> IconCandidate:
-    return IconCandidate(url=url, rel=tuple(rel.split()), width=width, height=height, type=type)
+    url: str, rel: str = "icon", sizes: str | None = None, type: str | None = None
+) -> LinkTag:
+    return LinkTag(rel=tuple(rel.split()), href=url, sizes=sizes, type=type)
 
 
 async def served_icon(client: httpx.AsyncClient, icon: Icon) -> tuple[int, int]:
@@ -62,7 +53,7 @@ async def test_light_mark_gets_a_dark_background(
 ) -> None:
     url = image_origin.serve("/white.png", images.icon_png(64, mark=(255, 255, 255)), "image/png")
     icon = await service.ingest_icon(
-        [candidate(url)], page_url=image_origin.url("/"), manifest_url=None
+        declared(candidate(url)), page_url=image_origin.url("/"), manifest_url=None
     )
     assert icon is not None
     assert icon.background_color == "#000000"
@@ -73,7 +64,9 @@ async def test_opaque_icon_has_no_background(
 ) -> None:
     url = image_origin.serve("/apple-touch-icon.png", images.opaque_png(180, 180), "image/png")
     icon = await service.ingest_icon(
-        [candidate(url, rel="apple-touch-icon")], page_url=image_origin.url("/"), manifest_url=None
+        declared(candidate(url, rel="apple-touch-icon")),
+        page_url=image_origin.url("/"),
+        manifest_url=None,
     )
     assert icon is not None
     assert icon.background_color is None
@@ -88,11 +81,13 @@ async def test_declared_icons_best_first_vectors_never_fetched(
     missing = image_origin.url("/missing-192.png")
     small = image_origin.serve("/favicon-32.png", images.icon_png(32), "image/png")
     candidates = [
-        candidate(small, width=32, height=32),
+        candidate(small, sizes="32x32"),
         candidate(svg, type="image/svg+xml"),
-        candidate(missing, width=192, height=192),
+        candidate(missing, sizes="192x192"),
     ]
-    icon = await service.ingest_icon(candidates, page_url=image_origin.url("/"), manifest_url=None)
+    icon = await service.ingest_icon(
+        declared(*candidates), page_url=image_origin.url("/"), manifest_url=None
+    )
     assert icon is not None
     assert (icon.width, icon.height) == (32, 32)
     assert image_origin.hits == ["/missing-192.png", "/favicon-32.png"]
@@ -114,7 +109,7 @@ async def test_manifest_icons_after_declared_ones_fail(
     image_origin.serve("/app/icons/192.png", images.icon_png(192), "image/png")
     image_origin.serve("/icons/maskable-512.png", images.opaque_png(512, 512), "image/png")
     icon = await service.ingest_icon(
-        [candidate(image_origin.url("/gone.png"))],
+        declared(candidate(image_origin.url("/gone.png"))),
         page_url=image_origin.url("/"),
         manifest_url=manifest_url,
     )
@@ -145,7 +140,7 @@ async def test_manifest_is_not_read_when_a_declared_icon_works(
     url = image_origin.serve("/icon.png", images.icon_png(64), "image/png")
     manifest_url = image_origin.serve("/manifest.json", b'{"icons": []}', "application/json")
     icon = await service.ingest_icon(
-        [candidate(url)], page_url=image_origin.url("/"), manifest_url=manifest_url
+        declared(candidate(url)), page_url=image_origin.url("/"), manifest_url=manifest_url
     )
     assert icon is not None
     assert image_origin.hits == ["/icon.png"]
@@ -156,7 +151,9 @@ async def test_large_icons_are_scaled_to_256(
 ) -> None:
     url = image_origin.serve("/huge-icon.png", images.icon_png(1024), "image/png")
     icon = await service.ingest_icon(
-        [candidate(url, width=1024, height=1024)], page_url=image_origin.url("/"), manifest_url=None
+        declared(candidate(url, sizes="1024x1024")),
+        page_url=image_origin.url("/"),
+        manifest_url=None,
     )
     assert icon is not None
     assert (icon.width, icon.height) == (256, 256)
@@ -166,7 +163,7 @@ async def test_large_icons_are_scaled_to_256(
 async def test_inline_data_uri_icon(image_origin: ImageOrigin, service: MediaService) -> None:
     uri = "data:image/png;base64," + base64.b64encode(images.icon_png(24)).decode()
     icon = await service.ingest_icon(
-        [candidate(uri)], page_url=image_origin.url("/"), manifest_url=None
+        declared(candidate(uri)), page_url=image_origin.url("/"), manifest_url=None
     )
     assert icon is not None
     assert (icon.width, icon.height) == (24, 24)
@@ -177,7 +174,7 @@ async def test_no_usable_icon_gives_none(image_origin: ImageOrigin, service: Med
     image_origin.serve("/favicon.ico", images.tiff(), "image/x-icon")
     bad = image_origin.serve("/bomb.ico", images.ico_wrapping_bomb(), "image/x-icon")
     icon = await service.ingest_icon(
-        [candidate(bad)], page_url=image_origin.url("/"), manifest_url=None
+        declared(candidate(bad)), page_url=image_origin.url("/"), manifest_url=None
     )
     assert icon is None
     assert image_origin.hits == ["/bomb.ico", "/favicon.ico"]
@@ -186,7 +183,9 @@ async def test_no_usable_icon_gives_none(image_origin: ImageOrigin, service: Med
 async def test_declared_tries_are_bounded(image_origin: ImageOrigin, service: MediaService) -> None:
     candidates = [candidate(image_origin.url(f"/missing-{i}.png")) for i in range(10)]
     assert (
-        await service.ingest_icon(candidates, page_url=image_origin.url("/"), manifest_url=None)
+        await service.ingest_icon(
+            declared(*candidates), page_url=image_origin.url("/"), manifest_url=None
+        )
         is None
     )
     assert len(image_origin.hits) == 4  # three declared, then /favicon.ico

@@ -1,39 +1,38 @@
-"""Which icon URLs are tried, in which order (no network: see test_icons.py for fetching)."""
+"""Which icon URLs the media stage tries, in which order: ranked here, once (no network: see
+tests/media/test_icons.py for fetching them)."""
 
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass
 
-from media.icons import favicon_url, link_icon_urls, manifest_icon_urls
+from extraction.icons import favicon_url, fetchable_urls, icon_candidates, manifest_icon_urls
+from extraction.page import LinkTag
 
 
-@dataclass(frozen=True)
-class Candidate:
-    url: str
-    rel: str = "icon"
-    width: int | None = None
-    height: int | None = None
-    type: str | None = None
+def link(
+    href: str, rel: str = "icon", sizes: str | None = None, type_: str | None = None
+) -> LinkTag:
+    return LinkTag(rel=tuple(rel.split()), href=href, sizes=sizes, type=type_)
 
 
 def test_link_icons_largest_first_apple_touch_counts_as_180_vectors_skipped() -> None:
-    candidates = [
-        Candidate("https://a.test/favicon-32.png", width=32, height=32),
-        Candidate("https://a.test/logo.svg", type="image/svg+xml"),
-        Candidate("https://a.test/pin.svg", rel="mask-icon"),
-        Candidate("https://a.test/vector", type="image/svg+xml"),
-        Candidate("https://a.test/apple.png", rel="apple-touch-icon"),
-        Candidate("https://a.test/big.png", width=512, height=512),
-        Candidate("https://a.test/plain.ico"),
-        Candidate("https://a.test/favicon-32.png", width=32, height=32),
+    links = [
+        link("https://a.test/favicon-32.png", sizes="32x32"),
+        link("https://a.test/logo.svg", type_="image/svg+xml"),
+        link("https://a.test/pin.svg", rel="mask-icon"),
+        link("https://a.test/vector", type_="image/svg+xml"),
+        link("data:image/svg+xml;base64,PHN2Zy8+"),
+        link("https://a.test/apple.png", rel="apple-touch-icon"),
+        link("https://a.test/big.png", sizes="512x512"),
+        link("https://a.test/plain.ico"),
+        link("https://a.test/favicon-32.png", sizes="32x32"),
     ]
-    assert link_icon_urls(candidates) == [
+    assert fetchable_urls(icon_candidates(links)) == (
         "https://a.test/big.png",
         "https://a.test/apple.png",
         "https://a.test/favicon-32.png",
         "https://a.test/plain.ico",
-    ]
+    )
 
 
 def test_manifest_icons_general_purpose_first_then_largest() -> None:
@@ -49,18 +48,18 @@ def test_manifest_icons_general_purpose_first_then_largest() -> None:
         ]
     }
     urls = manifest_icon_urls(json.dumps(manifest).encode(), "https://a.test/app/manifest.json")
-    assert urls == [
+    assert urls == (
         "https://a.test/app/icons/192.png",
         "https://a.test/both.png",
         "https://a.test/m-512.png",
-    ]
+    )
 
 
 def test_manifests_that_are_not_json_objects_give_nothing() -> None:
     valid = b'{"icons": [{"src": "/i.png", "sizes": "64x64"}]}'
-    assert manifest_icon_urls(valid, "https://a.test/m.json") == ["https://a.test/i.png"]
+    assert manifest_icon_urls(valid, "https://a.test/m.json") == ("https://a.test/i.png",)
     for body in (b"<xml/>", b"[1, 2]", b'{"icons": "x"}', b"[" * 100_000, b"\xff\xfe"):
-        assert manifest_icon_urls(body, "https://a.test/manifest.json") == []
+        assert manifest_icon_urls(body, "https://a.test/manifest.json") == ()
 
 
 def test_favicon_at_the_page_origin() -> None:

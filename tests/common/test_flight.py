@@ -1,0 +1,68 @@
+"""SingleFlight: one task per key, shared by its callers and shielded from each of them."""
+
+from __future__ import annotations
+
+import asyncio
+
+import pytest
+
+from common.flight import SingleFlight
+
+
+async def test_concurrent_callers_share_one_run() -> None:
+    flight: SingleFlight[str, int] = SingleFlight()
+    gate = asyncio.Event()
+    runs: list[str] = []
+
+    async def work() -> int:
+        runs.append("run")
+        await gate.wait()
+        return 7
+
+    callers = [asyncio.create_task(flight.run("k", work)) for _ in range(5)]
+    await asyncio.sleep(0)
+    assert len(flight) == 1
+    gate.set()
+    assert await asyncio.gather(*callers) == [7] * 5
+    assert runs == ["run"]
+    assert len(flight) == 0, "a finished task forgets its key"
+    assert await flight.run("k", work) == 7
+    assert runs == ["run", "run"], "the next caller after it ends starts afresh"
+
+
+async def test_a_caller_going_away_cancels_only_its_wait() -> None:
+    flight: SingleFlight[str, str] = SingleFlight()
+    gate = asyncio.Event()
+
+    async def work() -> str:
+        await gate.wait()
+        return "done"
+
+    leaving = asyncio.create_task(flight.run("k", work))
+    staying = asyncio.create_task(flight.run("k", work))
+    await asyncio.sleep(0)
+    leaving.cancel()
+    with pytest.raises(asyncio.CancelledError):
+        await leaving
+    (shared,) = flight.tasks()
+    assert not shared.cancelled()
+    gate.set()
+    assert await staying == "done"
+
+
+async def test_keys_fly_separately_and_failures_reach_every_caller() -> None:
+    flight: SingleFlight[str, str] = SingleFlight()
+
+    async def fail() -> str:
+        await asyncio.sleep(0)
+        raise RuntimeError("broken")
+
+    async def fine() -> str:
+        return "ok"
+
+    results = await asyncio.gather(
+        flight.run("a", fail), flight.run("a", fail), flight.run("b", fine), return_exceptions=True
+    )
+    assert [type(result) for result in results[:2]] == [RuntimeError, RuntimeError]
+    assert results[2] == "ok"
+    assert len(flight) == 0
