@@ -240,10 +240,15 @@ async def test_a_cancelled_caller_does_not_cancel_the_others(
 async def test_decoding_runs_off_the_event_loop_within_the_concurrency_cap(
     image_origin: ImageOrigin, service: MediaService, monkeypatch: pytest.MonkeyPatch
 ) -> None:
+    """Each decode waits until the event loop itself sees the cap's worth of decodes running
+    at once: a decode on the loop's thread would stop the loop from ever seeing that (every
+    wait then runs out), and so would a cap below two. No clock decides the outcome."""
     lock = threading.Lock()
     running = 0
     peak = 0
     threads: set[int] = set()
+    release = threading.Event()
+    released: list[bool] = []
 
     def slow_process(data: bytes, limits: ImageLimits) -> ProcessedImage:
         nonlocal running, peak
@@ -251,28 +256,28 @@ async def test_decoding_runs_off_the_event_loop_within_the_concurrency_cap(
             running += 1
             peak = max(peak, running)
             threads.add(threading.get_ident())
-        time.sleep(0.15)
+        released.append(release.wait(timeout=10))
         with lock:
             running -= 1
         return process_image(data, limits)
 
     monkeypatch.setattr(media.service, "process_image", slow_process)
     urls = [image_origin.serve(f"/many/{i}.jpg", images.jpeg(64 + i, 64)) for i in range(6)]
-    ticks = 0
 
-    async def ticker() -> None:
-        nonlocal ticks
+    async def watcher() -> None:
         while True:
             await asyncio.sleep(0.01)
-            ticks += 1
+            with lock:
+                if running == service.limits.concurrency:
+                    release.set()
 
-    beat = asyncio.create_task(ticker())
+    watching = asyncio.create_task(watcher())
     refs = await asyncio.gather(*(service.ingest_image(ImageRef(source_url=u)) for u in urls))
-    beat.cancel()
+    watching.cancel()
     assert all(ref is not None for ref in refs)
     assert peak == service.limits.concurrency == 2
     assert threading.get_ident() not in threads
-    assert ticks > 20  # the loop kept running through ~0.45 s of decoding
+    assert released == [True] * 6, "the loop never saw two decodes running at once"
 
 
 async def test_source_gone_later_keeps_serving_from_the_store(
