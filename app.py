@@ -6,6 +6,8 @@ opened in the lifespan, so importing it (tests, `strawberry export-schema`) touc
 
 from __future__ import annotations
 
+import logging
+import sys
 import time
 from collections.abc import AsyncIterator, Callable
 from contextlib import AsyncExitStack, asynccontextmanager
@@ -24,7 +26,8 @@ from previews.peekalink import PeekalinkBackend
 from previews.service import PreviewService
 from resolvers.context import get_context
 from schema.limits import QueryLimits
-from settings import Settings, require_backend_settings
+from settings import ConfigurationError, Settings, load_settings, require_backend_settings
+from web.address import DEFAULT_ADDRESS, public_url, uvicorn_address
 from web.answer_cache import AnswerCache
 from web.body_limit import BodyLimit
 from web.card import card_router
@@ -39,6 +42,8 @@ from web.persisted_queries import MemoryQueryStore, PersistedQueries
 from web.rate_limit import Buckets, Budget, MemoryBuckets, RateLimit
 from web.redis_buckets import RedisBuckets
 from web.request_id import RequestId
+
+log = logging.getLogger("linkgraph")
 
 
 def fetch_policy(settings: Settings) -> FetchPolicy:
@@ -105,12 +110,26 @@ def build_backend(settings: Settings, fetcher: SafeFetcher, media: MediaIngest) 
     )
 
 
+def with_public_url(settings: Settings, address: tuple[str, int] | None) -> Settings:
+    """`settings` with its public URL filled in, when unset, from the address the server
+    was started on (`address`, else uvicorn's command line, else uvicorn's default)."""
+    if settings.public_url:
+        return settings
+    served = address or uvicorn_address() or DEFAULT_ADDRESS
+    return settings.model_copy(update={"public_url": public_url(served)})
+
+
 def create_app(
-    settings: Settings | None = None, *, clock: Callable[[], float] = time.time
+    settings: Settings | None = None,
+    *,
+    clock: Callable[[], float] = time.time,
+    address: tuple[str, int] | None = None,
 ) -> FastAPI:
     """`clock` is what the cache's deadlines and the memo of recent entries are read
-    against: epoch seconds, moved by hand in tests that check expiry."""
-    settings = settings or Settings()
+    against: epoch seconds, moved by hand in tests that check expiry. `address` is the host
+    and port the server binds, when the caller starts it (`linkgraph serve`)."""
+    given = settings or load_settings()
+    settings = with_public_url(given, address)
     # Refused here, naming the variable, rather than inside the first request.
     require_backend_settings(settings)
     metrics = Metrics()
@@ -118,6 +137,9 @@ def create_app(
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         configure_logging(settings.log_level, settings.log_format)
+        how = "LINKGRAPH_PUBLIC_URL" if given.public_url else "the address served on"
+        log.info("media URLs start with %s (from %s)", settings.public_url, how)
+        log.info("data directory: %s", settings.data_dir.resolve())
         async with AsyncExitStack() as stack:
             policy = fetch_policy(settings)
             fetcher = SafeFetcher(policy, observer=metrics)
@@ -144,6 +166,7 @@ def create_app(
                 cache,
                 ttl=settings.cache_ttl,
                 failure_ttl=settings.failure_ttl,
+                transient_failure_ttl=settings.transient_failure_ttl,
                 url_policy=policy,
                 observer=metrics,
                 clock=clock,
@@ -200,4 +223,14 @@ def create_app(
     return app
 
 
-app = create_app()
+def _app_from_environment() -> FastAPI:
+    """The app `uvicorn app:app` serves; a bad setting ends start-up with one line naming it
+    (exit status 2, a usage error) rather than a traceback."""
+    try:
+        return create_app()
+    except ConfigurationError as error:
+        sys.stderr.write(f"linkgraph: configuration error: {error}\n")
+        raise SystemExit(2) from None
+
+
+app = _app_from_environment()

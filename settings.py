@@ -1,7 +1,7 @@
 """Every knob of the service, read once from `LINKGRAPH_*` environment variables.
 
-The defaults are the embedded, single-machine setup: SQLite under `./data`, direct fetching,
-GraphiQL on. The README's settings table mirrors this class; keep them in step.
+The defaults are the embedded, single-machine setup: SQLite under the user's data directory,
+direct fetching, GraphiQL on. The README's settings table mirrors this class; keep them in step.
 """
 
 from __future__ import annotations
@@ -9,9 +9,18 @@ from __future__ import annotations
 import ipaddress
 from functools import cached_property
 from pathlib import Path
-from typing import Annotated, Literal
+from typing import Annotated, Any, Literal
 
-from pydantic import AfterValidator, BeforeValidator, Field, SecretStr, model_validator
+import platformdirs
+from pydantic import (
+    AfterValidator,
+    BeforeValidator,
+    Field,
+    FilePath,
+    SecretStr,
+    ValidationError,
+    model_validator,
+)
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
 Network = ipaddress.IPv4Network | ipaddress.IPv6Network
@@ -37,13 +46,26 @@ NetworkList = Annotated[CommaList, AfterValidator(_check_networks)]
 BaseUrl = Annotated[str, AfterValidator(lambda value: value.rstrip("/"))]
 
 
+def _check_cache_url(value: str) -> str:
+    if value and not value.startswith(("sqlite:///", "redis://", "rediss://")):
+        raise ValueError("expected sqlite:///path, redis://host:port/db or rediss://…")
+    return value
+
+
+# One place whatever directory a command runs in, so the CLI and the server share one cache
+# and one media key (a relative `./data` gave each working directory its own).
+DEFAULT_DATA_DIR = Path(platformdirs.user_data_dir("linkgraph", appauthor=False))
+
+
 class Settings(BaseSettings):
     model_config = SettingsConfigDict(env_prefix="LINKGRAPH_", extra="ignore", frozen=True)
 
     data_dir: Path = Field(
-        default=Path("data"), description="Where the SQLite cache and other state live."
+        default=DEFAULT_DATA_DIR,
+        description="Where the SQLite cache, the media store and the media key live; by "
+        "default the platform's user data directory (`~/.local/share/linkgraph` on Linux).",
     )
-    cache_url: str = Field(
+    cache_url: Annotated[str, AfterValidator(_check_cache_url)] = Field(
         default="",
         description="Preview cache: `sqlite:///path/to/file.sqlite3`. Empty means "
         "`sqlite:///<data_dir>/cache.sqlite3`.",
@@ -52,15 +74,22 @@ class Settings(BaseSettings):
     failure_ttl: int = Field(
         default=900,
         gt=0,
-        description="Seconds a failed fetch is remembered, so that a broken "
-        "link is not fetched again on every request.",
+        description="Seconds a permanent failure (404, 410, blocked, invalid, unreadable) "
+        "is remembered, so that a broken link is not fetched again on every request.",
+    )
+    transient_failure_ttl: int = Field(
+        default=60,
+        gt=0,
+        description="Seconds a transient failure (DNS, connection, timeout, 5xx) is "
+        "remembered: short, since the link may work a minute later.",
     )
     public_url: BaseUrl = Field(
-        default="http://127.0.0.1:8000",
+        default="",
         description="Where clients reach this service; media URLs are built from it and "
-        "links pointing at it are refused.",
+        "links pointing at it are refused. Empty: the address the server was started on "
+        "(uvicorn's or `linkgraph serve`'s --host/--port), logged at start-up.",
     )
-    hosts_file: Path | None = Field(
+    hosts_file: FilePath | None = Field(
         default=None, description="A hosts(5) file consulted before DNS by the fetcher."
     )
     allow_networks: NetworkList = Field(
@@ -68,7 +97,7 @@ class Settings(BaseSettings):
         description="Comma-separated CIDRs exempt from the private-address block "
         "(cloud metadata addresses stay blocked).",
     )
-    ca_bundle: Path | None = Field(
+    ca_bundle: FilePath | None = Field(
         default=None, description="Extra PEM certificates trusted besides the system's."
     )
     fetch_timeout: float = Field(
@@ -143,7 +172,7 @@ class Settings(BaseSettings):
         description="Comma-separated API keys; when any key is set (here or in the file), "
         "/graphql requires `Authorization: Bearer <key>`. None: the service is open.",
     )
-    api_keys_file: Path | None = Field(
+    api_keys_file: FilePath | None = Field(
         default=None, description="A file of API keys, one per line, `#` comments allowed."
     )
     rate_capacity: int = Field(
@@ -176,11 +205,10 @@ class Settings(BaseSettings):
         pattern="^(?i)(DEBUG|INFO|WARNING|ERROR|CRITICAL)$",
         description="Lowest level logged.",
     )
-    log_format: str = Field(
-        default="json",
-        pattern="^(json|text)$",
+    log_format: Literal["auto", "json", "text"] = Field(
+        default="auto",
         description="`json`: one JSON object per line on stderr, with request_id; `text`: "
-        "for a terminal.",
+        "one readable line per record; `auto`: text on a terminal, JSON otherwise.",
     )
     cors_origins: CommaList = Field(
         default=(),
@@ -253,3 +281,28 @@ def require_backend_settings(settings: Settings) -> None:
         raise MissingSettingError(
             "LINKGRAPH_PEEKALINK_API_KEY must be set when LINKGRAPH_BACKEND=peekalink."
         )
+
+
+class ConfigurationError(Exception):
+    """A setting the service cannot start with, said in one line an operator can act on."""
+
+
+def load_settings() -> Settings:
+    """The settings from the environment, or a ConfigurationError naming each bad variable,
+    the value it holds and what it should hold, instead of pydantic's multi-line report."""
+    try:
+        return Settings()
+    except ValidationError as error:
+        raise ConfigurationError("; ".join(_explain(e) for e in error.errors())) from None
+
+
+def _explain(error: Any) -> str:
+    message = str(error["msg"]).removeprefix("Value error, ")
+    if not error["loc"]:
+        # A rule across settings (the model validator) names its variables itself.
+        return message
+    name = str(error["loc"][0])
+    variable = f"LINKGRAPH_{name.upper()}"
+    # A key's value is a secret: never echoed into a log or a terminal's scrollback.
+    value = "(hidden)" if name.endswith(("key", "keys")) else repr(error["input"])
+    return f"{variable}={value}: {message[0].lower()}{message[1:]}"

@@ -15,8 +15,8 @@ from typing import Any
 
 import httpx
 
-from cli.query import PREVIEWS
-from settings import Settings
+from cli.query import PREVIEWS, REFRESH
+from settings import load_settings
 
 # Links per request: well under the server's per-request cap, small enough that the progress
 # bar moves, large enough that one slow link does not serialise the rest.
@@ -35,16 +35,17 @@ async def open_client(server: str | None, api_key: str | None) -> AsyncIterator[
     timeout = httpx.Timeout(120.0, connect=10.0)
     if server:
         async with httpx.AsyncClient(
-            base_url=server.rstrip("/"), headers=headers, timeout=timeout
+            base_url=server_root(server), headers=headers, timeout=timeout
         ) as client:
             yield client
         return
-    from app import create_app
+    from app import create_app, with_public_url
 
     # The operator's own terminal is not a client to budget: lift the per-address rate limit,
     # and keep the access log (one line per request) off the terminal unless asked for.
     quiet = {} if "LINKGRAPH_LOG_LEVEL" in os.environ else {"log_level": "WARNING"}
-    settings = Settings().model_copy(update={"rate_capacity": 1_000_000_000, **quiet})
+    settings = load_settings().model_copy(update={"rate_capacity": 1_000_000_000, **quiet})
+    settings = with_public_url(settings, None)
     app = create_app(settings)
     async with (
         app.router.lifespan_context(app),
@@ -58,11 +59,22 @@ async def open_client(server: str | None, api_key: str | None) -> AsyncIterator[
         yield client
 
 
-async def _post(client: httpx.AsyncClient, urls: Sequence[str]) -> list[dict[str, Any]]:
+def server_root(server: str) -> str:
+    """The server's root for `--server`, given as its root or as the API's own URL (the
+    README calls `http://host:8000/graphql` the API), where `/graphql` is appended."""
+    return server.rstrip("/").removesuffix("/graphql")
+
+
+async def _post(
+    client: httpx.AsyncClient, urls: Sequence[str], refresh: bool
+) -> list[dict[str, Any]]:
+    if refresh:
+        (url,) = urls
+        operation = {"query": REFRESH, "variables": {"url": url}}
+    else:
+        operation = {"query": PREVIEWS, "variables": {"urls": list(urls)}}
     try:
-        response = await client.post(
-            "/graphql", json={"query": PREVIEWS, "variables": {"urls": list(urls)}}
-        )
+        response = await client.post("/graphql", json=operation)
     except httpx.TransportError as error:
         raise ServerUnreachableError(f"cannot reach {client.base_url}: {error}") from error
     try:
@@ -77,6 +89,8 @@ async def _post(client: httpx.AsyncClient, urls: Sequence[str]) -> list[dict[str
         raise ServerUnreachableError(
             f"{client.base_url} answered HTTP {response.status_code}: {detail}"
         )
+    if refresh:
+        return [body["data"]["refreshPreview"]]
     previews: list[dict[str, Any]] = body["data"]["previews"]
     return previews
 
@@ -86,16 +100,19 @@ async def fetch_previews(
     server: str | None,
     api_key: str | None,
     advance: Callable[[int], None] = lambda _: None,
+    *,
+    refresh: bool = False,
 ) -> list[dict[str, Any]]:
     """Every link's preview, in the order given; `advance` hears how many links each finished
-    request answered."""
-    chunks = [urls[i : i + CHUNK] for i in range(0, len(urls), CHUNK)]
+    request answered. `refresh` fetches each link again (`refreshPreview`, one a request)."""
+    size = 1 if refresh else CHUNK
+    chunks = [urls[i : i + size] for i in range(0, len(urls), size)]
     gate = asyncio.Semaphore(PARALLEL)
     async with open_client(server, api_key) as client:
 
         async def one(chunk: Sequence[str]) -> list[dict[str, Any]]:
             async with gate:
-                answer = await _post(client, chunk)
+                answer = await _post(client, chunk, refresh)
             advance(len(chunk))
             return answer
 

@@ -10,7 +10,7 @@ import asyncio
 import json
 import sys
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, NoReturn
 
 import typer
 from rich.console import Console
@@ -18,6 +18,7 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 
 from cli.client import ServerUnreachableError, fetch_previews
 from cli.render import table
+from settings import ConfigurationError, load_settings
 
 OK, SOME_FAILED, USAGE, UNREACHABLE = 0, 1, 2, 3
 
@@ -26,6 +27,8 @@ app = typer.Typer(
     no_args_is_help=True,
     add_completion=False,
     pretty_exceptions_enable=False,
+    # Plain click help: rich's panels label every flag with its Python type (`<bool>`).
+    rich_markup_mode=None,
 )
 out = Console()
 err = Console(stderr=True)
@@ -60,7 +63,8 @@ def preview(
     server: Annotated[
         str | None,
         typer.Option(
-            help="A running Linkgraph (http://host:port); default: run the app in-process.",
+            help="A running Linkgraph (http://host:port, with or without /graphql); "
+            "default: run the app in-process.",
             envvar="LINKGRAPH_SERVER",
         ),
     ] = None,
@@ -75,6 +79,12 @@ def preview(
             help="Show a progress bar (default: when reading a file on a terminal).",
         ),
     ] = None,
+    refresh: Annotated[
+        bool,
+        typer.Option(
+            "--refresh", help="Fetch each link again, whatever the cache holds (refreshPreview)."
+        ),
+    ] = False,
 ) -> None:
     """Preview links: a table by default, or the raw GraphQL answer with --json."""
     links = read_links(urls or [], file)
@@ -93,10 +103,14 @@ def preview(
             ) as bar:
                 task = bar.add_task("previews", total=len(links))
                 previews = asyncio.run(
-                    fetch_previews(links, server, api_key, lambda n: bar.advance(task, n))
+                    fetch_previews(
+                        links, server, api_key, lambda n: bar.advance(task, n), refresh=refresh
+                    )
                 )
         else:
-            previews = asyncio.run(fetch_previews(links, server, api_key))
+            previews = asyncio.run(fetch_previews(links, server, api_key, refresh=refresh))
+    except ConfigurationError as error:
+        configuration_error(error)
     except ServerUnreachableError as error:
         err.print(f"[red]error:[/red] {error}", markup=True, highlight=False)
         raise typer.Exit(UNREACHABLE) from error
@@ -119,7 +133,15 @@ def serve(
     """Start the server (GraphQL and GraphiQL at /graphql, the card page at /)."""
     import uvicorn
 
-    uvicorn.run("app:create_app", factory=True, host=host, port=port)
+    from app import create_app
+
+    try:
+        # Built here, not by uvicorn, so the app knows the address it is served on.
+        app = create_app(load_settings(), address=(host, port))
+    except ConfigurationError as error:
+        configuration_error(error)
+    # Ours is the one access line (web/request_id.py, with the request id).
+    uvicorn.run(app, host=host, port=port, access_log=False)
 
 
 @app.command("export-schema")
@@ -139,6 +161,12 @@ def export_schema(
         return
     output.write_text(text, encoding="utf-8")
     err.print(f"wrote {output}", highlight=False)
+
+
+def configuration_error(error: ConfigurationError) -> NoReturn:
+    # Written plainly: rich would wrap it at the terminal's width, and it is one line.
+    sys.stderr.write(f"linkgraph: configuration error: {error}\n")
+    raise typer.Exit(USAGE)
 
 
 def main() -> None:

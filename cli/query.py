@@ -1,10 +1,9 @@
-"""The one operation the CLI sends, so `--json` prints exactly what any client would get."""
+"""The operations the CLI sends, so `--json` prints exactly what any client would get."""
 
 from __future__ import annotations
 
-PREVIEWS = """
-query CliPreviews($urls: [String!]!) {
-  previews(urls: $urls) {
+# What a row of the table shows, the same for a preview read and a refresh.
+_SELECTION = """
     __typename
     ... on LinkPreview { id ok url finalUrl domain type status title description }
     ... on TiktokUserPreview {
@@ -29,6 +28,17 @@ query CliPreviews($urls: [String!]!) {
     ... on AudioPreview { audio { format artist duration } }
     ... on DocumentPreview { document { format author pageCount } }
     ... on PreviewError { url code message }
-  }
-}
+"""
+
+PREVIEWS = f"""
+query CliPreviews($urls: [String!]!) {{
+  previews(urls: $urls) {{{_SELECTION}  }}
+}}
+"""
+
+# `--refresh`: fetched again whatever the cache holds, one link per mutation.
+REFRESH = f"""
+mutation CliRefresh($url: String!) {{
+  refreshPreview(url: $url) {{{_SELECTION}  }}
+}}
 """

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from rich.table import Table
@@ -42,17 +43,40 @@ def summary(preview: dict[str, Any]) -> tuple[Text, Text]:
     return title, Text(str(preview.get("description") or ""))
 
 
+# Labels the field name does not give by itself ("user" is whoever made the post or video).
+_LABELS = {"user": "By", "pageCount": "Pages"}
+
+
+def label(field: str) -> str:
+    """A person's word for a field: `viewsCount` is "Views", `pageCount` "Pages"."""
+    if field in _LABELS:
+        return _LABELS[field]
+    words = re.sub(r"(?<=[a-z])(?=[A-Z])", " ", field).lower().removesuffix(" count")
+    return words[:1].upper() + words[1:]
+
+
+def duration(seconds: float) -> str:
+    minutes, second = divmod(round(seconds), 60)
+    hours, minute = divmod(minutes, 60)
+    return f"{hours}:{minute:02d}:{second:02d}" if hours else f"{minute}:{second:02d}"
+
+
 def facts(typed: dict[str, Any]) -> str:
-    """A kind's typed object as "name value" pairs, nested objects by their first value
-    ("user ilvy"): enough to tell kinds apart in a terminal without a layout per kind."""
+    """A kind's typed object as labelled values, nested objects by their first value
+    ("By ilvy"): enough to tell kinds apart in a terminal without a layout per kind."""
     parts = []
     for key, value in typed.items():
         if isinstance(value, dict):
             value = next((inner for inner in value.values() if inner is not None), None)
         if value is None or isinstance(value, list):
             continue
-        shown = count(value) if isinstance(value, int) and not isinstance(value, bool) else value
-        parts.append(f"{key} {shown}")
+        if key == "duration" and isinstance(value, int | float):
+            shown = duration(value)
+        elif isinstance(value, int) and not isinstance(value, bool):
+            shown = count(value)
+        else:
+            shown = str(value)
+        parts.append(f"{label(key)} {shown}")
     return " · ".join(parts)
 
 

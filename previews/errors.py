@@ -43,6 +43,18 @@ ERROR_CODES: dict[type[FetchError], ErrorCode] = {
 }
 
 
+# Failures that say nothing lasting about the link (its host did not answer, or answered with
+# a 5xx): remembered briefly, since a retry a minute later may well work. The others (404,
+# 410, blocked, invalid, unreadable) would fail the same way again, and are kept longer.
+TRANSIENT: frozenset[ErrorCode] = frozenset(
+    {
+        ErrorCode.LINK_CONNECTION_ERROR,
+        ErrorCode.LINK_TOOK_TOO_LONG,
+        ErrorCode.LINK_SERVER_ERROR,
+    }
+)
+
+
 def error_code(error: FetchError) -> ErrorCode:
     """The code a client sees for `error`. Every failure type the fetcher defines is in the
     table (a test holds it to that), so a KeyError here means a new type went unmapped."""

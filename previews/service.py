@@ -22,7 +22,7 @@ from fetching import FetchError, FetchPolicy, normalize_url
 from model.record import ErrorCode, Failure, Outcome
 from previews.backend import Backend
 from previews.cache import Entry, PreviewCache
-from previews.errors import error_code
+from previews.errors import TRANSIENT, error_code
 from previews.observer import CacheObserver
 from previews.recent import RecentEntries
 
@@ -59,6 +59,7 @@ class PreviewService:
         *,
         ttl: float,
         failure_ttl: float,
+        transient_failure_ttl: float | None = None,
         url_policy: FetchPolicy | None = None,
         shutdown_grace: float = 2.0,
         observer: CacheObserver | None = None,
@@ -73,6 +74,9 @@ class PreviewService:
         self._cache = cache
         self._ttl = ttl
         self._failure_ttl = failure_ttl
+        self._transient_failure_ttl = (
+            failure_ttl if transient_failure_ttl is None else transient_failure_ttl
+        )
         # The fetcher's policy: it says which IP literals are allowed and which origins are
         # this service's own, so such links are refused here, before they reach a batch.
         self._url_policy = url_policy
@@ -167,7 +171,7 @@ class PreviewService:
             )
         if isinstance(outcome, Failure) and outcome.code in _UNCACHED:
             return outcome
-        ttl = self._failure_ttl if isinstance(outcome, Failure) else self._ttl
+        ttl = self._ttl_of(outcome)
         try:
             await self._cache.put(key, outcome, ttl)
         except Exception:
@@ -175,6 +179,13 @@ class PreviewService:
         # What this process kept of `key` may be older than what the cache now holds.
         self._recent.drop(key)
         return outcome
+
+    def _ttl_of(self, outcome: Outcome) -> float:
+        if not isinstance(outcome, Failure):
+            return self._ttl
+        if outcome.code in TRANSIENT:
+            return self._transient_failure_ttl
+        return self._failure_ttl
 
     async def aclose(self) -> None:
         """Let fetches still running (background refreshes, or fetches whose clients left)

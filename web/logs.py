@@ -1,7 +1,10 @@
-"""Logs as JSON lines on stderr, each carrying the id of the request it belongs to.
+"""Logs on stderr, each line carrying the id of the request it belongs to.
 
-One line per record, one object per line, so a log shipper needs no multi-line parsing and
-a request's lines can be found by `request_id`. `text` is for a developer's terminal.
+JSON (one object per line, so a log shipper needs no multi-line parsing and a request's lines
+can be found by `request_id`) wherever stderr is not a terminal; on a terminal, by default,
+one readable line per record. Each request gets one access line, ours
+(web/request_id.py): uvicorn's own access log would say the same again, so it is silenced
+here, whoever started uvicorn.
 Only the handler installed here is ever replaced, so handlers others add (pytest's caplog,
 an APM agent) keep working and calling this twice is harmless.
 """
@@ -78,6 +81,21 @@ class JsonFormatter(logging.Formatter):
         return f"{self._second_text}.{micro // 1000:03d}+00:00"
 
 
+class TextFormatter(logging.Formatter):
+    """`12:00:01 INFO linkgraph.access [id] POST /graphql 200 3.1ms`: for a person reading
+    a terminal, so the date and an absent request id are left out."""
+
+    def __init__(self) -> None:
+        super().__init__(
+            "%(asctime)s %(levelname)s %(name)s%(request_tag)s %(message)s", "%H:%M:%S"
+        )
+
+    def format(self, record: logging.LogRecord) -> str:
+        request_id = getattr(record, "request_id", None)
+        record.request_tag = f" [{request_id}]" if request_id else ""
+        return super().format(record)
+
+
 class _LinkgraphHandler(logging.StreamHandler):  # type: ignore[type-arg]
     """Marks the handler this module installed, so reconfiguring replaces only it."""
 
@@ -86,15 +104,13 @@ def configure_logging(
     level: str | int = "INFO", fmt: str = "json", stream: IO[str] | None = None
 ) -> logging.Handler:
     """Install (or replace) the one root handler of this service and return it; `fmt` is
-    `json` or `text`."""
-    handler = _LinkgraphHandler(stream or sys.stderr)
+    `json`, `text`, or `auto` (text when the stream is a terminal)."""
+    stream = stream or sys.stderr
+    handler = _LinkgraphHandler(stream)
     handler.addFilter(RequestIdFilter())
-    if fmt == "json":
-        handler.setFormatter(JsonFormatter())
-    else:
-        handler.setFormatter(
-            logging.Formatter("%(asctime)s %(levelname)s %(name)s [%(request_id)s] %(message)s")
-        )
+    if fmt == "auto":
+        fmt = "text" if stream.isatty() else "json"
+    handler.setFormatter(JsonFormatter() if fmt == "json" else TextFormatter())
     # Stamp records when they are made, in the request's context, so every handler (not only
     # ours) sees the id, even when the record is handled elsewhere.
     factory = logging.getLogRecordFactory()
@@ -109,4 +125,6 @@ def configure_logging(
         server_logger = logging.getLogger(name)
         server_logger.handlers.clear()
         server_logger.propagate = True
+    # uvicorn skips its access line when this logger would drop INFO.
+    logging.getLogger("uvicorn.access").setLevel(logging.WARNING)
     return handler

@@ -10,9 +10,12 @@ import asyncio
 from datetime import UTC, datetime
 from pathlib import Path
 
+import pytest
+
 from model.record import ErrorCode, Failure, LinkType, Outcome, Preview
 from previews.service import PreviewService
 from previews.sqlite_cache import SqliteCache
+from tests.support.clock import FakeClock
 
 
 class ScriptedBackend:
@@ -121,4 +124,64 @@ async def test_lookup_says_which_keys_the_cache_answered(tmp_path: Path) -> None
     second = await service.lookup([a, b, a])
     assert second.cached == frozenset({a})
     assert [outcome.url for outcome in second.outcomes] == [a, b, a]
+    await service.aclose()
+
+
+class FailingBackend:
+    """Fails every link with the code its path names, counting the fetches."""
+
+    def __init__(self) -> None:
+        self.calls: list[str] = []
+
+    async def preview(self, url: str) -> Outcome:
+        self.calls.append(url)
+        code = ErrorCode[url.rsplit("/", 1)[1]]
+        return Failure(url=url, code=code, message="failed", status=None)
+
+    async def aclose(self) -> None:
+        return None
+
+
+@pytest.mark.parametrize(
+    "code",
+    [ErrorCode.LINK_CONNECTION_ERROR, ErrorCode.LINK_TOOK_TOO_LONG, ErrorCode.LINK_SERVER_ERROR],
+)
+async def test_a_transient_failure_is_retried_after_its_short_ttl(
+    tmp_path: Path, code: ErrorCode
+) -> None:
+    clock = FakeClock()
+    backend = FailingBackend()
+    cache = SqliteCache(tmp_path / "c.sqlite3", clock=clock)
+    service = PreviewService(
+        backend, cache, ttl=86_400, failure_ttl=900, transient_failure_ttl=60, clock=clock
+    )
+    url = f"https://example.com/{code.name}"
+    await service.get_many([url])
+    clock.advance(59)
+    await service.get_many([url])
+    assert backend.calls == [url], "within its TTL the failure is served from the cache"
+    clock.advance(2)
+    await service.get_many([url])
+    assert backend.calls == [url, url]
+    await service.aclose()
+
+
+@pytest.mark.parametrize(
+    "code", [ErrorCode.LINK_NOT_FOUND, ErrorCode.LINK_IS_GONE, ErrorCode.LINK_BLOCKED]
+)
+async def test_a_permanent_failure_keeps_the_failure_ttl(tmp_path: Path, code: ErrorCode) -> None:
+    clock = FakeClock()
+    backend = FailingBackend()
+    cache = SqliteCache(tmp_path / "c.sqlite3", clock=clock)
+    service = PreviewService(
+        backend, cache, ttl=86_400, failure_ttl=900, transient_failure_ttl=60, clock=clock
+    )
+    url = f"https://example.com/{code.name}"
+    await service.get_many([url])
+    clock.advance(899)
+    await service.get_many([url])
+    assert backend.calls == [url]
+    clock.advance(2)
+    await service.get_many([url])
+    assert backend.calls == [url, url]
     await service.aclose()
