@@ -132,11 +132,13 @@ def create_app(
     settings = with_public_url(given, address)
     # Refused here, naming the variable, rather than inside the first request.
     require_backend_settings(settings)
+    # Now, not in the lifespan: uvicorn imports the app before it logs its own start-up, so
+    # those lines come out in the same format as the rest.
+    configure_logging(settings.log_level, settings.log_format)
     metrics = Metrics()
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
-        configure_logging(settings.log_level, settings.log_format)
         how = "LINKGRAPH_PUBLIC_URL" if given.public_url else "the address served on"
         log.info("media URLs start with %s (from %s)", settings.public_url, how)
         log.info("data directory: %s", settings.data_dir.resolve())

@@ -301,8 +301,5 @@ def _explain(error: Any) -> str:
     if not error["loc"]:
         # A rule across settings (the model validator) names its variables itself.
         return message
-    name = str(error["loc"][0])
-    variable = f"LINKGRAPH_{name.upper()}"
-    # A key's value is a secret: never echoed into a log or a terminal's scrollback.
-    value = "(hidden)" if name.endswith(("key", "keys")) else repr(error["input"])
-    return f"{variable}={value}: {message[0].lower()}{message[1:]}"
+    variable = f"LINKGRAPH_{str(error['loc'][0]).upper()}"
+    return f"{variable}={error['input']!r}: {message[0].lower()}{message[1:]}"

@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import ipaddress
+from pathlib import Path
 
 import pytest
 from pydantic import ValidationError
 
-from settings import Settings
+from settings import ConfigurationError, Settings, load_settings
 
 
 def test_lists_are_comma_separated_and_checked(monkeypatch: pytest.MonkeyPatch) -> None:
@@ -38,3 +39,35 @@ def test_values_given_in_code_take_the_same_shapes() -> None:
     )
     assert (settings.api_keys, settings.cors_origins) == (("k1", "k2"), ("*",))
     assert settings.public_url == "http://h.test"
+
+
+def test_the_data_directory_is_the_same_wherever_a_command_runs(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    monkeypatch.delenv("LINKGRAPH_DATA_DIR", raising=False)
+    seen = []
+    for where in ("one", "two"):
+        (tmp_path / where).mkdir()
+        monkeypatch.chdir(tmp_path / where)
+        seen.append(Settings().data_dir)
+    assert seen[0] == seen[1]
+    assert seen[0].is_absolute()
+    assert not seen[0].is_relative_to(tmp_path)
+
+
+def test_a_bad_value_is_explained_in_one_line(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("LINKGRAPH_FAILURE_TTL", "15m")
+    monkeypatch.setenv("LINKGRAPH_LOG_FORMAT", "xml")
+    with pytest.raises(ConfigurationError) as refused:
+        load_settings()
+    message = str(refused.value)
+    assert "\n" not in message
+    assert "LINKGRAPH_FAILURE_TTL='15m': input should be a valid integer" in message
+    assert "LINKGRAPH_LOG_FORMAT='xml': input should be 'auto', 'json' or 'text'" in message
+
+
+def test_a_rule_across_settings_names_its_variable(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("LINKGRAPH_BACKEND", "peekalink")
+    monkeypatch.setenv("LINKGRAPH_PEEKALINK_API_KEY", "")
+    with pytest.raises(ConfigurationError, match="LINKGRAPH_PEEKALINK_API_KEY must be set"):
+        load_settings()

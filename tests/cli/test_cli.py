@@ -10,6 +10,7 @@ import subprocess
 import sys
 from pathlib import Path
 
+import httpx
 import pytest
 from strawberry.printer import print_schema
 
@@ -24,19 +25,25 @@ LINKGRAPH = shutil.which("linkgraph", path=str(Path(sys.executable).parent)) or 
 
 
 def run(
-    settings: Settings, *args: str, stdin: str | None = None
+    settings: Settings, *args: str, stdin: str | None = None, env: dict[str, str] | None = None
 ) -> subprocess.CompletedProcess[str]:
     """The command with the test settings passed the way an operator would: LINKGRAPH_* env."""
-    env = {
+    environment = {
         **os.environ,
         "LINKGRAPH_DATA_DIR": str(settings.data_dir),
         "LINKGRAPH_HOSTS_FILE": str(settings.hosts_file),
         "LINKGRAPH_ALLOW_NETWORKS": ",".join(settings.allow_networks),
         "LINKGRAPH_CA_BUNDLE": str(settings.ca_bundle),
         "COLUMNS": "200",
+        **(env or {}),
     }
     return subprocess.run(
-        [LINKGRAPH, *args], env=env, input=stdin, capture_output=True, text=True, timeout=120
+        [LINKGRAPH, *args],
+        env=environment,
+        input=stdin,
+        capture_output=True,
+        text=True,
+        timeout=120,
     )
 
 
@@ -123,3 +130,57 @@ def test_export_schema_writes_the_contract(settings: Settings, tmp_path: Path) -
     assert done.returncode == 0, done.stderr
     assert target.read_text(encoding="utf-8") == print_schema(schema) + "\n"
     assert "union PreviewResult" in target.read_text(encoding="utf-8")
+
+
+def test_server_may_be_given_as_the_api_url(settings: Settings, app_url: str) -> None:
+    # The README calls http://host:port/graphql the API; `/graphql` is not added twice.
+    done = run(settings, "preview", "--json", "--server", f"{app_url}/graphql", TIKTOK)
+
+    assert done.returncode == 0, done.stderr
+    assert json.loads(done.stdout)["previews"][0]["__typename"] == "TiktokUserPreview"
+
+
+def upstream_fetches(app_url: str) -> float:
+    metrics = httpx.get(f"{app_url}/metrics", timeout=30).text
+    return sum(
+        float(line.rsplit(" ", 1)[1])
+        for line in metrics.splitlines()
+        if line.startswith("linkgraph_upstream_fetches_total{")
+    )
+
+
+def test_refresh_fetches_the_link_again(settings: Settings, app_url: str) -> None:
+    assert run(settings, "preview", "--server", app_url, TIKTOK).returncode == 0
+    fetched = upstream_fetches(app_url)
+    assert run(settings, "preview", "--server", app_url, TIKTOK).returncode == 0
+    assert upstream_fetches(app_url) == fetched, "a second preview comes from the cache"
+
+    done = run(settings, "preview", "--json", "--refresh", "--server", app_url, TIKTOK)
+
+    assert done.returncode == 0, done.stderr
+    assert json.loads(done.stdout)["previews"][0]["url"] == TIKTOK
+    assert upstream_fetches(app_url) > fetched
+
+
+def test_help_shows_flags_without_type_labels(settings: Settings) -> None:
+    done = run(settings, "preview", "--help")
+
+    assert done.returncode == 0, done.stderr
+    assert "--refresh" in done.stdout
+    assert "<bool>" not in done.stdout
+    assert "<str>" in done.stdout, "options that take a value still say so"
+
+
+@pytest.mark.parametrize("command", [("preview", TIKTOK), ("serve", "--port", "1")])
+def test_a_bad_setting_exits_2_with_one_line(
+    settings: Settings, command: tuple[str, ...], tmp_path: Path
+) -> None:
+    env = {"LINKGRAPH_API_KEYS_FILE": str(tmp_path / "missing-keys.txt")}
+
+    done = run(settings, *command, env=env)
+
+    assert done.returncode == 2, (done.stdout, done.stderr)
+    assert done.stderr.strip().splitlines() == [
+        "linkgraph: configuration error: "
+        f"LINKGRAPH_API_KEYS_FILE='{tmp_path / 'missing-keys.txt'}': path does not point to a file"
+    ]

@@ -32,11 +32,17 @@ def free_port() -> int:
 
 
 @asynccontextmanager
-async def app_process(env: Mapping[str, str], log: Path) -> AsyncIterator[AppProcess]:
+async def app_process(
+    env: Mapping[str, str], log: Path, *, public_url: bool = True
+) -> AsyncIterator[AppProcess]:
     """Start the app on a free port with `LINKGRAPH_*` from `env` (its public URL set to that
-    port), wait until it answers, and stop it afterwards; its output goes to `log`."""
+    port unless `public_url` is False), wait until it answers, and stop it afterwards; its
+    output goes to `log`."""
     port = free_port()
-    environment = {**os.environ, **env, "LINKGRAPH_PUBLIC_URL": f"http://127.0.0.1:{port}"}
+    environment = {**os.environ, **env}
+    environment.pop("LINKGRAPH_PUBLIC_URL", None)
+    if public_url:
+        environment["LINKGRAPH_PUBLIC_URL"] = f"http://127.0.0.1:{port}"
     with log.open("wb") as output:
         process = await asyncio.create_subprocess_exec(
             *(sys.executable, "-m", "uvicorn", "app:app", "--port", str(port)),
