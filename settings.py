@@ -283,7 +283,7 @@ def require_backend_settings(settings: Settings) -> None:
         )
 
 
-class ConfigurationError(Exception):
+class ConfigurationError(ValueError):
     """A setting the service cannot start with, said in one line an operator can act on."""
 
 
