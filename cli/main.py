@@ -1,7 +1,8 @@
 """The `linkgraph` command: `preview`, `serve` and `export-schema`.
 
 Exit codes are part of the interface, so scripts can branch on them: 0 every link previewed,
-1 some links have no preview (a PreviewError), 2 a usage error, 3 the server could not answer.
+1 some links have no preview (a PreviewError), 2 a usage error or a bad setting, 3 the server
+could not answer.
 """
 
 from __future__ import annotations
