@@ -22,9 +22,9 @@ from previews.direct import DirectBackend, MediaIngest
 from previews.peekalink import PeekalinkBackend
 from previews.service import PreviewService
 from resolvers.context import get_context
+from resolvers.plans import Plans
 from schema import QueryLimits, build_schema
 from settings import Settings, require_backend_settings
-from web.answer_cache import AnswerCache
 from web.body_limit import BodyLimit
 from web.card import card_router
 from web.cors import add_cors
@@ -153,13 +153,6 @@ def create_app(
             yield
 
     app = FastAPI(title="Linkgraph", lifespan=lifespan)
-    if settings.answer_cache_max:
-        # Innermost of all: every request is still checked, limited, counted and logged.
-        app.add_middleware(
-            AnswerCache,
-            max_answers=settings.answer_cache_max,
-            max_bytes=settings.answer_cache_max_bytes,
-        )
     if settings.persisted_queries_max:
         # Innermost: inside the body limit, so a stored query is never longer than it.
         app.add_middleware(PersistedQueries, store=MemoryQueryStore(settings.persisted_queries_max))
@@ -187,8 +180,13 @@ def create_app(
         max_urls=settings.max_urls_per_request,
         introspection=settings.graphiql,
     )
+    schema = build_schema(limits)
+    # Compiled plans answer the preview queries apps repeat (resolvers/plans.py); kept on the
+    # app's state so that tests can see which path answered.
+    app.state.plans = plans = Plans(schema, max_urls=limits.max_urls)
     graphql = JsonRouter(
-        build_schema(limits),
+        schema,
+        planner=plans,
         context_getter=get_context,
         graphql_ide="graphiql" if settings.graphiql else None,
         allow_queries_via_get=False,
