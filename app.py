@@ -171,8 +171,6 @@ def create_app(
     app.add_middleware(RequestId)
     # The cache adds its own probe once the lifespan has opened it.
     app.state.readiness = {"media": writable_dir_probe(settings.data_dir / "media")}
-    app.include_router(health_router(timeout=settings.ready_timeout))
-    app.include_router(metrics_router(metrics))
     limits = QueryLimits(
         max_depth=settings.max_query_depth,
         max_aliases=settings.max_aliases,
@@ -191,7 +189,12 @@ def create_app(
         graphql_ide="graphiql" if settings.graphiql else None,
         allow_queries_via_get=False,
     )
+    # First of the routes: every request is matched against them in order, and nearly all
+    # are GraphQL.
+    app.add_route("/graphql", graphql.answer_post, methods=["POST"])
     app.include_router(graphql, prefix="/graphql")
+    app.include_router(health_router(timeout=settings.ready_timeout))
+    app.include_router(metrics_router(metrics))
     app.include_router(graphiql_assets_router())
     app.include_router(card_router())
     return app

@@ -23,6 +23,11 @@ class PreviewLoader(DataLoader[str, Outcome]):
         self._service = service
         self.cost = cost if cost is not None else RequestCost()
 
+    async def load_all(self, keys: Sequence[str]) -> list[Outcome]:
+        """Distinct keys in one batch, counted as any batch is, without a future per key: for
+        a compiled plan (resolvers/plans.py), which knows every link before it starts."""
+        return await self.batch_load_fn(keys)
+
     async def batch_load_fn(self, keys: Sequence[str]) -> list[Outcome]:
         found = await self._service.lookup(keys)
         # The loader's keys are distinct, so these count distinct links.

@@ -6,20 +6,20 @@ validation rule and limit, all of which depend on the document alone. What depen
 request (its variables, the number of distinct links, the values of its previews) is checked
 on every request, and anything the plan cannot answer exactly goes the ordinary way.
 
-The previews come through the request's own DataLoader, exactly as the resolvers get them,
-so the rate limit's cost, the service's metrics and its logs are the same on both paths.
+The previews come through the request's own DataLoader, in one batch as the resolvers' would
+be, so the rate limit's cost, the service's metrics and its logs are the same on both paths.
 """
 
 from __future__ import annotations
 
-import asyncio
 from collections import OrderedDict
 from collections.abc import Mapping
 from typing import Any
 
 from strawberry import Schema
 
-from resolvers.context import Context, outcome
+from model.record import Outcome
+from resolvers.context import Context
 from schema.plan import DeclinedError, Plan, compile_plan
 
 
@@ -53,27 +53,38 @@ class Plans:
         context: object,
     ) -> bytes | None:
         """The response body, or None when this request must go the ordinary way."""
-        key = (query, operation_name)
-        plan = self._plans.get(key)
+        entry = (query, operation_name)
+        plan = self._plans.get(entry)
         if plan is None or not isinstance(context, Context):
             return None
-        self._plans.move_to_end(key)
+        self._plans.move_to_end(entry)
         links = plan.links(variables)
         if links is None:
             return None
         flat = [url for urls in links for url in urls]
         if len(set(flat)) > self.max_urls:
             return None  # the ordinary path refuses it (schema/limits.py)
-        # One gather over every link, so that they reach the DataLoader in one batch.
-        found = await asyncio.gather(*(outcome(context, url) for url in flat))
-        outcomes = []
+        service = context.service
+        keys = [service.key_for(url) for url in flat]
+        distinct = list(dict.fromkeys(key for key in keys if isinstance(key, str)))
+        found = (
+            dict(zip(distinct, await context.loader.load_all(distinct), strict=True))
+            if distinct
+            else {}
+        )
+        outcomes: list[list[Outcome]] = []
         start = 0
         for urls in links:
-            outcomes.append(found[start : start + len(urls)])
-            start += len(urls)
+            end = start + len(urls)
+            outcomes.append([found[k] if isinstance(k, str) else k for k in keys[start:end]])
+            start = end
         try:
             body = plan.answer(outcomes, context.request_id)
         except DeclinedError:
+            # The ordinary path answers from what was looked up, neither looking up nor
+            # charging the links again.
+            for link, outcome in found.items():
+                context.loader.prime(link, outcome)
             return None
         self.served += 1
         return body

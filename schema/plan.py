@@ -122,10 +122,10 @@ def _sizes(ref: record.ImageRef) -> list[record.ImageVariant | _Sized]:
     ]
 
 
-def _srcset(ref: record.ImageRef) -> str | None:
+def _srcset(sizes: list[record.ImageVariant | _Sized]) -> str | None:
     """As schema/mapping.py writes it: one candidate per distinct width."""
     by_width: dict[int, str] = {}
-    for image in _sizes(ref):
+    for image in sizes:
         if image.width is None:
             return None
         by_width.setdefault(image.width, image.url)
@@ -394,7 +394,9 @@ class _Compiler:
                 continue
             definition = type_.fields[field]
             entries.append(f"{key!r}: {self._field(type_, field, definition.type, group, kind)}")
-        self.source.append(f"def {name}(s, rid):\n    return {{{', '.join(entries)}}}")
+        # A ResponsiveImage's renditions are worked out once, whichever of them are selected.
+        sizes = "    z = _sizes(s)\n" if kind == _IMAGE_REF else ""
+        self.source.append(f"def {name}(s, rid):\n{sizes}    return {{{', '.join(entries)}}}")
         return name
 
     def _field(
@@ -415,11 +417,10 @@ class _Compiler:
             return "True"
         if kind == _PREVIEW and attribute == "request_id":
             return self._value(output, "rid", group)
-        if kind == _IMAGE_REF and attribute in ("thumbnail", "medium", "large", "original"):
-            index = ("thumbnail", "medium", "large", "original").index(attribute)
-            return self._value(output, f"_sizes(s)[{index}]", group)
+        if kind == _IMAGE_REF and attribute in _SIZES:
+            return self._value(output, f"z[{_SIZES.index(attribute)}]", group)
         if kind == _IMAGE_REF and attribute == "srcset":
-            return self._value(output, "_srcset(s)", group)
+            return self._value(output, "_srcset(z)", group)
         if kind == _PREVIEW and attribute not in _COMMON:
             return self._value(output, "s.details", group)
         return self._value(output, f"s.{attribute}", group)
@@ -468,6 +469,8 @@ class _Compiler:
             return f"({value} if {value}.__class__ is int else _coerce({name}, {value}))"
         return f"_coerce({name}, {value})"
 
+
+_SIZES = ("thumbnail", "medium", "large", "original")
 
 # The fields every preview has, read from the record's own attributes.
 _COMMON = frozenset(
