@@ -11,9 +11,9 @@ each document, runs through Strawberry's ordinary execution (`run`), after which
 learns the document (`execute_single`, the view's hook for one operation). The POST endpoint
 is this router's own rather than Strawberry's because the planned path is a fraction of a
 millisecond: FastAPI's dependency injection of the context and the view's response
-machinery would cost more than the plan itself. It reads the body with the view's own
-`parse_http_body`, and hands anything it does not answer to the view's own `run`, so both
-paths accept exactly the same requests.
+machinery would cost more than the plan itself. It reads only the plainest body (the view's
+own checks: a JSON object, its query a string, its variables and extensions objects) and
+hands anything else to the view's own `run`, so both paths accept exactly the same requests.
 """
 
 from __future__ import annotations
@@ -85,18 +85,38 @@ class JsonRouter(LocalGraphiQLRouter):
             return PlainTextResponse(error.reason, status_code=error.status_code)
 
     async def _planned(self, request: Request, context: BaseContext) -> bytes | None:
-        """The planner's answer, or None for the ordinary path (which also reports any fault
-        of the request itself, exactly as Strawberry does)."""
+        """The planner's answer, or None for the ordinary path. Only the plainest request is
+        read here (a JSON object of a string query, its variables and operation name, no
+        streaming asked for); anything else, and any fault of the request itself, goes to
+        Strawberry, which reports it as it always has."""
         planner = self.planner
-        if planner is None or "application/json" not in request.headers.get("content-type", ""):
+        headers = request.headers
+        content_type = headers.get("content-type", "").partition(";")[0].strip()
+        accept = headers.get("accept", "")
+        if (
+            planner is None
+            or "application/json" not in content_type
+            or "multipart/mixed" in accept  # streaming transports: Strawberry's own
+            or "text/event-stream" in accept
+        ):
             return None
         try:
-            data = await self.parse_http_body(self.request_adapter_class(request))
-        except (HTTPException, json.JSONDecodeError):
+            data = orjson.loads(await request.body())
+        except orjson.JSONDecodeError:
             return None
-        if not isinstance(data, GraphQLRequestData) or data.protocol != "http" or not data.query:
+        if type(data) is not dict:
             return None
-        return await planner.answer(data.query, data.operation_name, data.variables, context)
+        query, name = data.get("query"), data.get("operationName")
+        variables, extensions = data.get("variables"), data.get("extensions")
+        if (
+            type(query) is not str
+            or not query
+            or not (name is None or type(name) is str)
+            or not (variables is None or type(variables) is dict)
+            or not (extensions is None or type(extensions) is dict)
+        ):
+            return None
+        return await planner.answer(query, name, variables, context)
 
     async def execute_single(
         self,
