@@ -27,6 +27,7 @@ from __future__ import annotations
 import itertools
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
+from datetime import date, datetime
 from typing import Any, NamedTuple
 
 import orjson
@@ -64,6 +65,7 @@ from graphql import (
 )
 from graphql.pyutils import Undefined
 from strawberry import Schema
+from strawberry.schema.types.base_scalars import isoformat
 from strawberry.types.base import get_object_definition
 
 from model import record
@@ -258,6 +260,8 @@ class _Compiler:
             "_link_id": link_id,
             "_runtime_type": runtime_type,
             "_no_write": _no_write,
+            "_datetime": datetime,
+            "_date": date,
         }
         self.source: list[str] = []
 
@@ -455,7 +459,7 @@ class _Compiler:
         if isinstance(leaf, GraphQLEnumType):
             names = self._name("names")
             self.namespace[names] = {}
-            return f"_enum({name}, {names}, {value})"
+            return f"({names}.get({value}) or _enum({name}, {names}, {value}))"
         if leaf is GraphQLString or leaf is GraphQLID:
             return f"({value} if {value}.__class__ is str else _coerce({name}, {value}))"
         if leaf is GraphQLBoolean:
@@ -467,6 +471,13 @@ class _Compiler:
             )
         if leaf.serialize is int:  # Count
             return f"({value} if {value}.__class__ is int else _coerce({name}, {value}))"
+        if leaf.serialize is isoformat:  # DateTime, Date: Strawberry's serialiser, inlined
+            return (
+                f"({value}.isoformat() if {value}.__class__ is _datetime "
+                f"or {value}.__class__ is _date else _coerce({name}, {value}))"
+            )
+        if leaf.serialize is str:  # Decimal, UUID
+            return f"str({value})"
         return f"_coerce({name}, {value})"
 
 
