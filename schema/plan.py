@@ -264,6 +264,9 @@ class _Compiler:
             "_date": date,
         }
         self.source: list[str] = []
+        # Writers by (type, source kind, the field nodes selecting it); the document keeps the
+        # nodes alive for as long as this compiler lives.
+        self.writers: dict[tuple[str, str, tuple[int, ...]], str] = {}
 
     def plan(self) -> Plan:
         variables = {
@@ -388,8 +391,13 @@ class _Compiler:
         return f"_{prefix}{next(self.names)}"
 
     def _object(self, type_: GraphQLObjectType, nodes: Sequence[FieldNode], kind: str) -> str:
-        """Generates the writer of one object type's selection; returns its name."""
-        name = self._name("w")
+        """Generates the writer of one object type's selection; returns its name. A selection
+        met again (an image's renditions, a fragment under every preview type) reuses it."""
+        seen = (type_.name, kind, tuple(id(node) for node in nodes))
+        known = self.writers.get(seen)
+        if known is not None:
+            return known
+        name = self.writers[seen] = self._name("w")
         entries: list[str] = []
         for key, group in self._collect(type_, [n.selection_set for n in nodes]).items():
             field = group[0].name.value
