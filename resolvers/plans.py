@@ -24,7 +24,9 @@ from schema.plan import DeclinedError, Plan, compile_plan
 
 
 class Plans:
-    def __init__(self, schema: Schema, *, max_urls: int, max_plans: int = 1024) -> None:
+    # A plan of a query selecting every field is ~130 KiB of code: 256 of them stay well
+    # within a worker's memory, however many distinct documents clients send.
+    def __init__(self, schema: Schema, *, max_urls: int, max_plans: int = 256) -> None:
         self.schema = schema
         self.max_urls = max_urls
         self.max_plans = max_plans
@@ -36,6 +38,9 @@ class Plans:
 
     def __len__(self) -> int:
         return len(self._plans)
+
+    def knows(self, query: str, operation_name: str | None) -> bool:
+        return (query, operation_name) in self._plans
 
     def learn(self, query: str, operation_name: str | None) -> None:
         """Compile the plan of a document the ordinary path has just answered without errors."""

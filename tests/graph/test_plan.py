@@ -578,3 +578,13 @@ def test_api_keys_and_mutations_are_as_before(settings: Settings, origin: Corpus
             )
             assert refreshed.json()["data"]["refreshPreview"]["title"] == "keyed"
         assert app.plans.served == 1
+
+
+def test_at_most_the_configured_number_of_plans_is_kept() -> None:
+    plans = Plans(schema, max_urls=50, max_plans=2)
+    query = '{ preview(url: "https://example.com/%d") { __typename } }'
+    documents = [query % n for n in range(3)]
+    for document in documents:
+        plans.learn(document, None)
+    assert len(plans) == 2
+    assert [plans.knows(document, None) for document in documents] == [False, True, True]
