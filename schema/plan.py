@@ -116,22 +116,25 @@ class _Sized(NamedTuple):
     height: int | None
 
 
-def _sizes(ref: record.ImageRef) -> list[record.ImageVariant | _Sized]:
+_Sizes = tuple[record.ImageVariant | _Sized, ...]
+
+
+def _sizes(ref: record.ImageRef) -> _Sizes:
+    sizes = (ref.thumbnail, ref.medium, ref.large, ref.original)
+    if None not in sizes:  # the media store holds every rendition: the usual case
+        return sizes  # type: ignore[return-value]
     source = _Sized(ref.source_url, ref.width, ref.height)
-    return [
-        source if variant is None else variant
-        for variant in (ref.thumbnail, ref.medium, ref.large, ref.original)
-    ]
+    return tuple(source if variant is None else variant for variant in sizes)
 
 
-def _srcset(sizes: list[record.ImageVariant | _Sized]) -> str | None:
+def _srcset(sizes: _Sizes) -> str | None:
     """As schema/mapping.py writes it: one candidate per distinct width."""
     by_width: dict[int, str] = {}
     for image in sizes:
         if image.width is None:
             return None
         by_width.setdefault(image.width, image.url)
-    return ", ".join(f"{url} {width}w" for width, url in sorted(by_width.items()))
+    return ", ".join([f"{by_width[width]} {width}w" for width in sorted(by_width)])
 
 
 def _null() -> Any:
