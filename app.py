@@ -25,10 +25,10 @@ from previews.direct import DirectBackend, MediaIngest
 from previews.peekalink import PeekalinkBackend
 from previews.service import PreviewService
 from resolvers.context import get_context
+from resolvers.plans import Plans
 from schema.limits import QueryLimits
 from settings import ConfigurationError, Settings, load_settings, require_backend_settings
 from web.address import DEFAULT_ADDRESS, public_url, uvicorn_address
-from web.answer_cache import AnswerCache
 from web.body_limit import BodyLimit
 from web.card import card_router
 from web.cors import add_cors
@@ -179,13 +179,6 @@ def create_app(
             yield
 
     app = FastAPI(title="Linkgraph", lifespan=lifespan)
-    if settings.answer_cache_max:
-        # Innermost of all: every request is still checked, limited, counted and logged.
-        app.add_middleware(
-            AnswerCache,
-            max_answers=settings.answer_cache_max,
-            max_bytes=settings.answer_cache_max_bytes,
-        )
     if settings.persisted_queries_max:
         # Innermost: inside the body limit, so a stored query is never longer than it.
         app.add_middleware(PersistedQueries, store=MemoryQueryStore(settings.persisted_queries_max))
@@ -204,8 +197,6 @@ def create_app(
     app.add_middleware(RequestId)
     # The cache adds its own probe once the lifespan has opened it.
     app.state.readiness = {"media": writable_dir_probe(settings.data_dir / "media")}
-    app.include_router(health_router(timeout=settings.ready_timeout))
-    app.include_router(metrics_router(metrics))
     limits = QueryLimits(
         max_depth=settings.max_query_depth,
         max_aliases=settings.max_aliases,
@@ -213,13 +204,23 @@ def create_app(
         max_urls=settings.max_urls_per_request,
         introspection=settings.graphiql,
     )
+    schema = build_schema(limits)
+    # Compiled plans answer the preview queries apps repeat (resolvers/plans.py); kept on the
+    # app's state so that tests can see which path answered.
+    app.state.plans = plans = Plans(schema, max_urls=limits.max_urls)
     graphql = JsonRouter(
-        build_schema(limits),
+        schema,
+        planner=plans,
         context_getter=get_context,
         graphql_ide="graphiql" if settings.graphiql else None,
         allow_queries_via_get=False,
     )
+    # First of the routes: every request is matched against them in order, and nearly all
+    # are GraphQL.
+    app.add_route("/graphql", graphql.answer_post, methods=["POST"])
     app.include_router(graphql, prefix="/graphql")
+    app.include_router(health_router(timeout=settings.ready_timeout))
+    app.include_router(metrics_router(metrics))
     app.include_router(graphiql_assets_router())
     app.include_router(card_router())
     return app

@@ -12,7 +12,6 @@ from strawberry.schema.config import StrawberryConfig
 
 from resolvers.mutation import Mutation
 from resolvers.query import Query
-from schema.execution import FastExecutionContext
 from schema.limits import QueryLimits, limit_extensions
 from schema.previews import LinkPreview
 from schema.results import PREVIEW_TYPES
@@ -27,8 +26,6 @@ def build_schema(limits: QueryLimits | None = None) -> strawberry.Schema:
         types=[LinkPreview, *PREVIEW_TYPES],
         config=StrawberryConfig(scalar_map=SCALARS),
         extensions=limit_extensions(limits or QueryLimits()),
-        # Plain-data objects skip graphql-core's per-field machinery (schema/execution.py).
-        execution_context_class=FastExecutionContext,
     )
 
 

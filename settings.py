@@ -221,18 +221,6 @@ class Settings(BaseSettings):
         description="Automatic persisted queries remembered per process (LRU); 0 turns "
         "persisted queries off.",
     )
-    answer_cache_max: int = Field(
-        default=1024,
-        ge=0,
-        description="Answers to repeated queries kept ready to serve per process (LRU), "
-        "served while their previews are unchanged; 0 turns the answer cache off.",
-    )
-    answer_cache_max_bytes: int = Field(
-        default=32 * 1024 * 1024,
-        gt=0,
-        description="Bytes of answers the answer cache keeps in all, per process; the least "
-        "recently used go first, and an answer larger than this is not kept.",
-    )
     ready_timeout: float = Field(
         default=2.0, gt=0, description="Seconds each /readyz dependency check may take."
     )

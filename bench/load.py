@@ -14,12 +14,14 @@ from its stdout.
 from __future__ import annotations
 
 import asyncio
+import itertools
 import json
 import os
 import resource
 import subprocess
 import sys
 import time
+from collections.abc import Iterator
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
@@ -31,12 +33,15 @@ class LoadSpec:
     host: str
     port: int
     path: str
-    body: str
+    # The request bodies, sent in turn (shared by every connection): one for a repeated
+    # query, many for varied ones.
+    bodies: list[str]
     connections: int
     duration: float
     warmup: float
-    # Every answer must be 200 with this many bytes; anything else counts as an error.
-    expect_length: int | None = None
+    # Every answer must be 200 with as many bytes as this list says for its body; anything
+    # else counts as an error.
+    expect_lengths: list[int] | None = None
     # Read this process's CPU time over the measured window, from /proc.
     server_pid: int | None = None
 
@@ -55,8 +60,8 @@ class LoadResult:
     server_cpu: float | None
 
 
-def request_bytes(spec: LoadSpec) -> bytes:
-    body = spec.body.encode()
+def request_bytes(spec: LoadSpec, text: str) -> bytes:
+    body = text.encode()
     head = (
         f"POST {spec.path} HTTP/1.1\r\n"
         f"Host: {spec.host}:{spec.port}\r\n"
@@ -110,13 +115,16 @@ class _Window:
         self.errors = 0
 
 
-async def _connection(spec: LoadSpec, request: bytes, window: _Window) -> None:
+async def _connection(
+    spec: LoadSpec, requests: Iterator[tuple[bytes, int | None]], window: _Window
+) -> None:
     reader, writer = await asyncio.open_connection(spec.host, spec.port)
     try:
         while True:
             started = time.perf_counter()
             if started >= window.end:
                 return
+            request, expect_length = next(requests)
             writer.write(request)
             head = await reader.readuntil(b"\r\n\r\n")
             status, length = _status_and_length(head)
@@ -124,7 +132,7 @@ async def _connection(spec: LoadSpec, request: bytes, window: _Window) -> None:
             finished = time.perf_counter()
             if started >= window.start and finished <= window.end:
                 window.latencies.append(finished - started)
-                if status != 200 or spec.expect_length not in (None, length):
+                if status != 200 or expect_length not in (None, length):
                     window.errors += 1
     finally:
         writer.close()
@@ -138,10 +146,19 @@ async def _sample_at(moment: float, pid: int | None) -> tuple[float, float | Non
 async def generate(spec: LoadSpec) -> LoadResult:
     """Run `spec.connections` closed loops for `warmup + duration` seconds; measure the last
     `duration` of them."""
-    request = request_bytes(spec)
+    lengths: list[int | None] = [None] * len(spec.bodies)
+    if spec.expect_lengths is not None:
+        lengths = [*spec.expect_lengths]
+    # One cycle for all connections: concurrent requests ask for different bodies.
+    requests = itertools.cycle(
+        [
+            (request_bytes(spec, body), length)
+            for body, length in zip(spec.bodies, lengths, strict=True)
+        ]
+    )
     now = time.perf_counter()
     window = _Window(now + spec.warmup, now + spec.warmup + spec.duration)
-    loops = [_connection(spec, request, window) for _ in range(spec.connections)]
+    loops = [_connection(spec, requests, window) for _ in range(spec.connections)]
     first = asyncio.ensure_future(_sample_at(window.start, spec.server_pid))
     last = asyncio.ensure_future(_sample_at(window.end, spec.server_pid))
     await asyncio.gather(*loops)

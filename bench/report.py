@@ -18,8 +18,7 @@ from bench.targets import Target
 from bench.warm import WarmResult
 
 SERVER_LABELS = {
-    "app": "linkgraph (answer cache on)",
-    "app-off": "linkgraph (answer cache off)",
+    "app": "linkgraph",
     "floor": "floor (plain FastAPI route, same bytes)",
 }
 
@@ -109,9 +108,10 @@ def warm_table(warm: WarmResult | None, skipped: str = "not run") -> Table:
         table.notes.append(f"{case.label}: {case.summary}")
     table.notes.append(
         f"Origin requests while measuring: {warm.origin_requests} (every answer came from the "
-        "cache). The floor answers with the app's own bytes for the same request body. The "
-        "answer cache serves a repeated query's kept bytes while its previews are unchanged "
-        "(web/answer_cache.py); the targets use the app as deployed (answer cache on)."
+        "cache). The floor answers with the app's own bytes for the same request body. "
+        "Repeated: one request body throughout. Varied: the bodies in turn, each naming a "
+        "different set of cached links, so no answer kept from an earlier request could serve "
+        "it; the app answers both with its compiled plans (schema/plan.py)."
     )
     return table
 

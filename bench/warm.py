@@ -6,12 +6,12 @@ load generator to the app and to the floor (bench/floor.py, serving the app's ow
 bytes), one after the other, under the same load: N connections in a closed loop for the
 throughput and the loaded latencies, one connection for the latency of a lone request.
 
-The app is measured as it is: its answer cache (web/answer_cache.py) answers a repeated query
-whose previews are unchanged with kept bytes, behind every middleware; Strawberry with its
-parser and validation caches and the plain-object execution path (schema/execution.py),
-orjson answers, over the SQLite cache with the service's one-second memo of recent entries
-(previews/recent.py). A second app process over the same cache, its answer cache off
-(`LINKGRAPH_ANSWER_CACHE_MAX=0`), is measured beside it: what a query costs when it runs.
+Two kinds of case. Repeated: the same request body every time. Varied: every request in turn
+names a different set of already-cached links (the same document, other variables), so that
+nothing kept from an earlier answer could serve it: what a fleet of clients costs. The app is
+measured as it is: its compiled plans (schema/plan.py) answer both kinds, behind every
+middleware, over the SQLite cache with the service's one-second memo of recent entries
+(previews/recent.py).
 """
 
 from __future__ import annotations
@@ -38,16 +38,21 @@ from bench.floor import RESPONSES_ENV, write_responses
 from bench.load import LoadResult, LoadSpec, run_load
 from bench.servers import HOST, Memory, Server, app_env, base_env, free_port, memory, serve
 
+# Distinct request bodies of a varied case: each names its own set of links.
+VARIED_BODIES = 32
+
 
 @dataclass(frozen=True, slots=True)
 class Case:
-    """One measured query and what its answer holds."""
+    """One measured query (or, varied, one document with many sets of links), and what its
+    answers hold."""
 
     label: str
-    body: bytes
-    answer: bytes
+    bodies: tuple[bytes, ...]
+    answers: tuple[bytes, ...]
     urls: tuple[str, ...]
     summary: str
+    varied: bool = False
 
 
 @dataclass(frozen=True, slots=True)
@@ -112,19 +117,17 @@ def _summary(answer: bytes) -> str:
     return ", ".join(parts) + f"; {len(answer) / 1024:.1f} KiB"
 
 
-def _warm_case(http: httpx.Client, label: str, body: bytes, urls: Sequence[str]) -> Case:
-    _post(http, body)  # cold: fetches, extracts, stores pictures, caches
-    answer = _post(http, body)
-    if _post(http, body) != answer:
-        raise RuntimeError(f"the warm answer to {label} is not stable; the floor needs it to be")
-    return Case(label, body, answer, tuple(urls), _summary(answer))
-
-
-def _same_length(http: httpx.Client, case: Case) -> None:
-    """The load generator checks every answer's length against the case's answer."""
-    answer = _post(http, case.body)
-    if len(answer) != len(case.answer):
-        raise RuntimeError(f"the app without answer cache answers {case.label} differently")
+def _warm_case(
+    http: httpx.Client, label: str, bodies: Sequence[bytes], urls: Sequence[str], *, varied: bool
+) -> Case:
+    answers = []
+    for body in bodies:
+        answer = _post(http, body)
+        if _post(http, body) != answer:
+            raise RuntimeError(f"the warm answer to {label} is not stable; the floor needs it")
+        answers.append(answer)
+    summary = _summary(answers[0]) + (f" (first of {len(bodies)} bodies)" if varied else "")
+    return Case(label, tuple(bodies), tuple(answers), tuple(dict.fromkeys(urls)), summary, varied)
 
 
 def _spec(server: Server, case: Case, sizes: Sizes, connections: int, duration: float) -> LoadSpec:
@@ -132,11 +135,11 @@ def _spec(server: Server, case: Case, sizes: Sizes, connections: int, duration: 
         host=HOST,
         port=server.port,
         path="/graphql",
-        body=case.body.decode(),
+        bodies=[body.decode() for body in case.bodies],
         connections=connections,
         duration=duration,
         warmup=sizes.warmup,
-        expect_length=len(case.answer),
+        expect_lengths=[len(answer) for answer in case.answers],
         server_pid=server.pid,
     )
 
@@ -157,6 +160,44 @@ def _measure(servers: Sequence[Server], case: Case, sizes: Sizes) -> list[Measur
     ]
 
 
+def _cases(
+    http: httpx.Client, urls: Sequence[str], pool: Sequence[str], batch: int
+) -> tuple[Case, ...]:
+    """The repeated cases over `urls`, then the varied ones over `pool` (every link already
+    cached)."""
+    sets = [
+        [pool[(start * 7 + offset) % len(pool)] for offset in range(batch)]
+        for start in range(VARIED_BODIES)
+    ]
+    singles = [pool[index % len(pool)] for index in range(VARIED_BODIES)]
+    return (
+        _warm_case(
+            http,
+            "1 preview (TikTok), repeated",
+            [queries.one(TIKTOK_PROFILE)],
+            [TIKTOK_PROFILE],
+            varied=False,
+        ),
+        _warm_case(
+            http, f"{len(urls)} previews, repeated", [queries.many(urls)], urls, varied=False
+        ),
+        _warm_case(
+            http,
+            "1 preview, varied",
+            [queries.one(url) for url in singles],
+            singles,
+            varied=True,
+        ),
+        _warm_case(
+            http,
+            f"{len(urls)} previews, varied",
+            [queries.many(links) for links in sets],
+            [url for links in sets for url in links],
+            varied=True,
+        ),
+    )
+
+
 def _profile(app: Server, case: Case, sizes: Sizes, workdir: Path) -> profile.Profile:
     """One more loaded run of `case`, with py-spy sampling the app throughout."""
     raw = workdir / f"profile-{len(case.urls)}.txt"
@@ -174,40 +215,37 @@ def run_warm(
 ) -> WarmResult:
     pages = load_corpus()
     urls = batch_urls(pages, sizes.batch)
-    serve_pictures(origin, [page for page in pages if page.url in {*urls, TIKTOK_PROFILE}])
+    # The links the varied cases draw on: the batch's, then more of the corpus.
+    pool = list(dict.fromkeys([*urls, *batch_urls(pages, max(sizes.batch * 3, 32))]))
+    serve_pictures(origin, [page for page in pages if page.url in {*pool, TIKTOK_PROFILE}])
     data_dir = workdir / "warm-data"
     port = free_port()
+    max_urls = max(sizes.batch, DEFAULT_MAX_URLS)
     env = app_env(
         data_dir,
         port,
         hosts_file=origin.hosts_path,
         allow_networks=(f"{origin.address}/32",),
         ca_bundle=origin.ca_path,
-        max_urls=max(sizes.batch, DEFAULT_MAX_URLS),
+        max_urls=max_urls,
     )
     with serve("app", "app:app", env, workdir, port) as app:
         with httpx.Client(base_url=app.base_url, timeout=120) as http:
-            cases = (
-                _warm_case(
-                    http, "1 preview (TikTok)", queries.one(TIKTOK_PROFILE), [TIKTOK_PROFILE]
-                ),
-                _warm_case(http, f"{len(urls)} previews", queries.many(urls), urls),
-            )
-        # The same cache and public URL, so its answers are the same bytes but for requestId.
-        off_env = {**env, "LINKGRAPH_ANSWER_CACHE_MAX": "0"}
-        with serve("app-off", "app:app", off_env, workdir) as app_off:
-            with httpx.Client(base_url=app_off.base_url, timeout=120) as http:
-                for case in cases:
-                    _same_length(http, case)
-            origin.reset()
-            responses = workdir / "floor-responses.json"
-            write_responses(responses, [(case.body, case.answer) for case in cases])
-            floor_env = base_env({RESPONSES_ENV: str(responses)})
-            with serve("floor", "bench.floor:app", floor_env, workdir) as floor:
-                servers = (app, app_off, floor)
-                measurements = [m for case in cases for m in _measure(servers, case, sizes)]
-                app_memory, floor_memory = memory(app.pid), memory(floor.pid)
-                origin_requests = len(origin.hits)
+            # Cold: fetches, extracts, stores pictures, caches every link of the pool.
+            for start in range(0, len(pool), max_urls):
+                _post(http, queries.many(pool[start : start + max_urls]))
+            _post(http, queries.one(TIKTOK_PROFILE))
+            cases = _cases(http, urls, pool, sizes.batch)
+        origin.reset()
+        responses = workdir / "floor-responses.json"
+        pairs = [pair for case in cases for pair in zip(case.bodies, case.answers, strict=True)]
+        write_responses(responses, pairs)
+        floor_env = base_env({RESPONSES_ENV: str(responses)})
+        with serve("floor", "bench.floor:app", floor_env, workdir) as floor:
+            servers = (app, floor)
+            measurements = [m for case in cases for m in _measure(servers, case, sizes)]
+            app_memory, floor_memory = memory(app.pid), memory(floor.pid)
+            origin_requests = len(origin.hits)
         profiles = (
             {case.label: _profile(app, case, sizes, workdir) for case in cases}
             if with_profile

@@ -7,9 +7,9 @@ from dataclasses import dataclass, field
 from fastapi import Request
 from strawberry.fastapi import BaseContext
 
+from model.record import Outcome
 from previews.service import PreviewService
 from resolvers.loader import PreviewLoader
-from web.answer_cache import Recording, recording_of
 from web.cost import STATE_KEY, RequestCost
 from web.request_id import current_request_id
 
@@ -17,17 +17,16 @@ from web.request_id import current_request_id
 @dataclass
 class Context(BaseContext):
     service: PreviewService
-    # The HTTP request's id (web/request_id.py), echoed in each preview's `requestId`.
+    # The HTTP request's id (web/request_id.py), echoed in each preview's `requestId`: read
+    # here, per request, so that nothing kept across requests carries one.
     request_id: str | None = None
     # What this request cost (distinct links cached / fetched), read by the rate limit.
     cost: RequestCost = field(default_factory=RequestCost)
-    # What the answer cache (web/answer_cache.py) learns of this execution, when it runs.
-    recording: Recording | None = None
     loader: PreviewLoader = field(init=False)
 
     def __post_init__(self) -> None:
         super().__init__()
-        self.loader = PreviewLoader(self.service, self.cost, self.recording)
+        self.loader = PreviewLoader(self.service, self.cost)
 
 
 async def get_context(request: Request) -> Context:
@@ -36,8 +35,14 @@ async def get_context(request: Request) -> Context:
     cost = getattr(request.state, STATE_KEY, None)
     if not isinstance(cost, RequestCost):
         cost = RequestCost()
-    recording = recording_of(request.state)
-    # Behind the answer cache, answers carry its placeholder where the id goes; it puts the
-    # real id in, so that the same answer can later be served with another request's id.
-    request_id = recording.placeholder if recording is not None else current_request_id()
-    return Context(service=service, cost=cost, request_id=request_id, recording=recording)
+    return Context(service=service, cost=cost, request_id=current_request_id())
+
+
+async def outcome(context: Context, url: str) -> Outcome:
+    """What the service holds for a link, through the request's DataLoader; a link that is
+    no URL at all is a failure without a lookup."""
+    key = context.service.key_for(url)
+    if isinstance(key, str):
+        found: Outcome = await context.loader.load(key)
+        return found
+    return key

@@ -3,8 +3,7 @@ into one batch, keyed by normalised URL, so a link named twice is fetched once.
 
 It also counts, for the rate limit, how many distinct links were served from the cache and how
 many had to be fetched. The DataLoader's memo means each key reaches `batch_load_fn` once per
-request, so the counts are of distinct links. Behind the answer cache it also records which
-links were looked up and what came back: what a kept answer depends on.
+request, so the counts are of distinct links.
 """
 
 from __future__ import annotations
@@ -15,29 +14,22 @@ from aiodataloader import DataLoader
 
 from model.record import Outcome
 from previews.service import PreviewService
-from web.answer_cache import Recording
 from web.cost import RequestCost
 
 
 class PreviewLoader(DataLoader[str, Outcome]):
-    def __init__(
-        self,
-        service: PreviewService,
-        cost: RequestCost | None = None,
-        recording: Recording | None = None,
-    ) -> None:
+    def __init__(self, service: PreviewService, cost: RequestCost | None = None) -> None:
         super().__init__()
         self._service = service
         self.cost = cost if cost is not None else RequestCost()
-        self._recording = recording
+
+    async def load_all(self, keys: Sequence[str]) -> list[Outcome]:
+        """Distinct keys in one batch, counted as any batch is, without a future per key: for
+        a compiled plan (resolvers/plans.py), which knows every link before it starts."""
+        return await self.batch_load_fn(keys)
 
     async def batch_load_fn(self, keys: Sequence[str]) -> list[Outcome]:
-        recording = self._recording
-        found = recording.take_prefetched(list(keys)) if recording is not None else None
-        if found is None:
-            found = await self._service.lookup(keys)
-        if recording is not None:
-            recording.outcomes.update(zip(keys, found.outcomes, strict=True))
+        found = await self._service.lookup(keys)
         # The loader's keys are distinct, so these count distinct links.
         self.cost.hits += len(found.cached)
         self.cost.fetches += len(keys) - len(found.cached)

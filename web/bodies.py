@@ -1,8 +1,8 @@
 """Reading a request body inside ASGI middleware, and handing it on as if unread.
 
-Middlewares that must see a GraphQL request's JSON before the app does (persisted queries,
-the answer cache) read the whole body, which the body limit outside them has already capped,
-and replay it to the app behind them.
+Middlewares that must see a GraphQL request's JSON before the app does (persisted queries)
+read the whole body, which the body limit outside them has already capped, and replay it to
+the app behind them.
 """
 
 from __future__ import annotations

@@ -1,0 +1,95 @@
+"""The plans of the documents this app has answered, and how one answers a request.
+
+A plan (schema/plan.py) is compiled for a (document, operation) once the ordinary execution
+has answered it without errors: that answer proves the document parses and passes every
+validation rule and limit, all of which depend on the document alone. What depends on the
+request (its variables, the number of distinct links, the values of its previews) is checked
+on every request, and anything the plan cannot answer exactly goes the ordinary way.
+
+The previews come through the request's own DataLoader, in one batch as the resolvers' would
+be, so the rate limit's cost, the service's metrics and its logs are the same on both paths.
+"""
+
+from __future__ import annotations
+
+from collections import OrderedDict
+from collections.abc import Mapping
+from typing import Any
+
+from strawberry import Schema
+
+from model.record import Outcome
+from resolvers.context import Context
+from schema.plan import DeclinedError, Plan, compile_plan
+
+
+class Plans:
+    # A plan of a query selecting every field is ~130 KiB of code: 256 of them stay well
+    # within a worker's memory, however many distinct documents clients send.
+    def __init__(self, schema: Schema, *, max_urls: int, max_plans: int = 256) -> None:
+        self.schema = schema
+        self.max_urls = max_urls
+        self.max_plans = max_plans
+        # None: the document is one a plan does not cover (remembered so as not to compile
+        # it again on every request).
+        self._plans: OrderedDict[tuple[str, str | None], Plan | None] = OrderedDict()
+        # Requests answered by a plan, for tests and curious operators.
+        self.served = 0
+
+    def __len__(self) -> int:
+        return len(self._plans)
+
+    def knows(self, query: str, operation_name: str | None) -> bool:
+        return (query, operation_name) in self._plans
+
+    def learn(self, query: str, operation_name: str | None) -> None:
+        """Compile the plan of a document the ordinary path has just answered without errors."""
+        key = (query, operation_name)
+        if key not in self._plans:
+            self._plans[key] = compile_plan(self.schema, query, operation_name)
+            if len(self._plans) > self.max_plans:
+                self._plans.popitem(last=False)
+
+    async def answer(
+        self,
+        query: str,
+        operation_name: str | None,
+        variables: Mapping[str, Any] | None,
+        context: object,
+    ) -> bytes | None:
+        """The response body, or None when this request must go the ordinary way."""
+        entry = (query, operation_name)
+        plan = self._plans.get(entry)
+        if plan is None or not isinstance(context, Context):
+            return None
+        self._plans.move_to_end(entry)
+        links = plan.links(variables)
+        if links is None:
+            return None
+        flat = [url for urls in links for url in urls]
+        if len(set(flat)) > self.max_urls:
+            return None  # the ordinary path refuses it (schema/limits.py)
+        service = context.service
+        keys = [service.key_for(url) for url in flat]
+        distinct = list(dict.fromkeys(key for key in keys if isinstance(key, str)))
+        found = (
+            dict(zip(distinct, await context.loader.load_all(distinct), strict=True))
+            if distinct
+            else {}
+        )
+        outcomes: list[list[Outcome]] = []
+        start = 0
+        for urls in links:
+            end = start + len(urls)
+            outcomes.append([found[k] if isinstance(k, str) else k for k in keys[start:end]])
+            start = end
+        try:
+            body = plan.answer(outcomes, context.request_id)
+        except DeclinedError:
+            # The ordinary path answers from what was looked up, neither looking up nor
+            # charging the links again.
+            for link, outcome in found.items():
+                context.loader.prime(link, outcome)
+            return None
+        self.served += 1
+        return body
