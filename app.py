@@ -24,7 +24,6 @@ from previews.caches import open_cache
 from previews.direct import DirectBackend, MediaIngest
 from previews.peekalink import PeekalinkBackend
 from previews.service import PreviewService
-from resolvers.context import get_context
 from resolvers.plans import Plans
 from schema.limits import QueryLimits
 from settings import ConfigurationError, Settings, load_settings, require_backend_settings
@@ -32,6 +31,7 @@ from web.address import DEFAULT_ADDRESS, public_url, uvicorn_address
 from web.body_limit import BodyLimit
 from web.card import card_router
 from web.cors import add_cors
+from web.graph_context import get_context
 from web.graphiql import graphiql_assets_router
 from web.health import health_router, writable_dir_probe
 from web.json_router import JsonRouter

@@ -4,21 +4,19 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from fastapi import Request
 from strawberry.fastapi import BaseContext
 
 from model.record import Outcome
 from previews.service import PreviewService
+from resolvers.cost import RequestCost
 from resolvers.loader import PreviewLoader
-from web.cost import STATE_KEY, RequestCost
-from web.request_id import current_request_id
 
 
 @dataclass
 class Context(BaseContext):
     service: PreviewService
-    # The HTTP request's id (web/request_id.py), echoed in each preview's `requestId`: read
-    # here, per request, so that nothing kept across requests carries one.
+    # The HTTP request's id (given by web/graph_context.py), echoed in each preview's
+    # `requestId`: set per request, so that nothing kept across requests carries one.
     request_id: str | None = None
     # What this request cost (distinct links cached / fetched), read by the rate limit.
     cost: RequestCost = field(default_factory=RequestCost)
@@ -27,15 +25,6 @@ class Context(BaseContext):
     def __post_init__(self) -> None:
         super().__init__()
         self.loader = PreviewLoader(self.service, self.cost)
-
-
-async def get_context(request: Request) -> Context:
-    """A fresh context per request: the loader's memo must never outlive it."""
-    service: PreviewService = request.app.state.previews
-    cost = getattr(request.state, STATE_KEY, None)
-    if not isinstance(cost, RequestCost):
-        cost = RequestCost()
-    return Context(service=service, cost=cost, request_id=current_request_id())
 
 
 async def outcome(context: Context, url: str) -> Outcome:

@@ -14,7 +14,7 @@ from aiodataloader import DataLoader
 
 from model.record import Outcome
 from previews.service import PreviewService
-from web.cost import RequestCost
+from resolvers.cost import RequestCost
 
 
 class PreviewLoader(DataLoader[str, Outcome]):

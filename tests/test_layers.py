@@ -24,10 +24,12 @@ LOWER = frozenset({"fetching", "extraction", "sites", "files", "media", "model",
 BOTTOM = frozenset({"model", "common"})
 UPPER = frozenset({"previews", "schema", "resolvers", "graph", "web", "cli", "app"})
 # What each upper package must not reach: the service knows no GraphQL, and the graph's types
-# know nothing of the resolvers, the schema's assembly (graph.py) or the HTTP layer.
+# know nothing of the resolvers, the schema's assembly (graph.py) or the HTTP layer; the
+# resolvers know the service and the types, never the HTTP layer that calls them.
 ABOVE = {
     "previews": frozenset({"schema", "resolvers", "graph", "web", "cli", "app"}),
     "schema": frozenset({"resolvers", "graph", "web", "cli", "app"}),
+    "resolvers": frozenset({"graph", "web", "cli", "app"}),
 }
 
 

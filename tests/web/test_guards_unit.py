@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from web.cost import RequestCost
+from resolvers.cost import RequestCost
 from web.keys import ApiKeys, key_id, read_keys
 from web.rate_limit import Budget, MemoryBuckets, limit_headers
 
