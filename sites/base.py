@@ -13,10 +13,10 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
-from urllib.parse import urlsplit
 
 from extraction.page import ParsedPage
 from model.record import DETAILS_TYPES, Details, ImageRef, LinkType
+from sites.values import url_parts
 
 
 @dataclass(frozen=True, slots=True)
@@ -49,14 +49,11 @@ class SiteRule:
 def url_target(url: str) -> str | None:
     """What rule patterns match: the lower-cased host (no trailing dot), the path and, when
     there is one, `?` and the query; None for anything but an http(s) URL."""
-    try:
-        parts = urlsplit(url.strip())
-        host = (parts.hostname or "").rstrip(".")
-    except ValueError:
+    parts = url_parts(url)
+    if parts is None:
         return None
-    if parts.scheme.lower() not in ("http", "https") or not host:
-        return None
-    return f"{host}{parts.path}?{parts.query}" if parts.query else f"{host}{parts.path}"
+    host, path, query = parts
+    return f"{host}{path}?{query}" if query else f"{host}{path}"
 
 
 def url_pattern(pattern: str) -> re.Pattern[str]:

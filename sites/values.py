@@ -88,8 +88,9 @@ def written_count(text: str | None) -> int | None:
     return int(digits.replace(",", ""))
 
 
-def url_host_path(url: str) -> tuple[str, str] | None:
-    """The lower-cased host (no trailing dot) and the path of an http(s) URL, else None."""
+def url_parts(url: str) -> tuple[str, str, str] | None:
+    """The lower-cased host (no trailing dot), the path and the query of an http(s) URL, else
+    None."""
     try:
         parts = urlsplit(url.strip())
         host = (parts.hostname or "").rstrip(".")
@@ -97,7 +98,13 @@ def url_host_path(url: str) -> tuple[str, str] | None:
         return None
     if parts.scheme.lower() not in ("http", "https") or not host:
         return None
-    return host, parts.path
+    return host, parts.path, parts.query
+
+
+def url_host_path(url: str) -> tuple[str, str] | None:
+    """The lower-cased host (no trailing dot) and the path of an http(s) URL, else None."""
+    parts = url_parts(url)
+    return None if parts is None else parts[:2]
 
 
 def page_image(
