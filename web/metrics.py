@@ -79,13 +79,15 @@ class Metrics:
             registry=self.registry,
         )
         # Make the label sets visible at zero, so dashboards and alerts see them from start.
-        for result in ("hit", "miss"):
-            self.cache_lookups.labels(result=result)
+        # The children kept: `labels()` checks and hashes its arguments on every call, and
+        # every request counts its lookups.
+        self._cache_hits = self.cache_lookups.labels(result="hit")
+        self._cache_misses = self.cache_lookups.labels(result="miss")
 
     def record_cache(self, hit: bool, n: int = 1) -> None:
         """Count `n` cache lookups that hit (or missed)."""
         if n > 0:
-            self.cache_lookups.labels(result="hit" if hit else "miss").inc(n)
+            (self._cache_hits if hit else self._cache_misses).inc(n)
 
     def record_fetch(self, outcome: Literal["ok", "error"], code: str | None) -> None:
         """Count one finished upstream fetch: `ok` with its HTTP status, or `error` with its
