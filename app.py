@@ -189,12 +189,12 @@ def create_app(
     if keys.required:
         # With no keys configured the check would pass every request: no layer at all.
         app.add_middleware(RequireApiKey, keys=keys)
-    # Outside the key check: CORS (a preflight carries no key), then metrics and request ids
-    # around everything, so refusals are counted and tagged too.
+    # Outside the key check: CORS (a preflight carries no key), then request ids, the access
+    # line and the HTTP metrics (one layer) around everything, so refusals are counted and
+    # tagged too.
     add_cors(app, settings.cors_origins)
     app.state.metrics = metrics
-    app.add_middleware(HttpMetrics, metrics=metrics)
-    app.add_middleware(RequestId)
+    app.add_middleware(RequestId, record=HttpMetrics(metrics).record)
     # The cache adds its own probe once the lifespan has opened it.
     app.state.readiness = {"media": writable_dir_probe(settings.data_dir / "media")}
     limits = QueryLimits(

@@ -12,7 +12,6 @@ unique per image and would make one series per image otherwise).
 
 from __future__ import annotations
 
-import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import Literal
@@ -26,7 +25,6 @@ from prometheus_client import (
     Histogram,
     generate_latest,
 )
-from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from fetching.errors import FetchError
 from previews.errors import error_code
@@ -115,35 +113,20 @@ class Metrics:
 
 
 class HttpMetrics:
-    """ASGI middleware counting every HTTP response by route prefix and status, with its
-    latency. A request that fails before any response is counted as 500."""
+    """Counts every HTTP response by route prefix and status, with its latency: the
+    `record` of web/request_id.py's layer, which times each request anyway. A request that
+    fails before any response is counted as 500."""
 
-    def __init__(self, app: ASGIApp, *, metrics: Metrics) -> None:
-        self.app = app
+    def __init__(self, metrics: Metrics) -> None:
         self.metrics = metrics
         # Bounded by routes × statuses (path_label folds every other path into "other").
         self._counters: dict[tuple[str, int], Counter] = {}
         self._histograms: dict[str, Histogram] = {}
 
-    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] != "http":
-            await self.app(scope, receive, send)
-            return
-        started = time.perf_counter()
-        status = 500
-
-        async def recording_send(message: Message) -> None:
-            nonlocal status
-            if message["type"] == "http.response.start":
-                status = int(message["status"])
-            await send(message)
-
-        try:
-            await self.app(scope, receive, recording_send)
-        finally:
-            path = path_label(scope.get("path", ""))
-            self._counter(path, status).inc()
-            self._histogram(path).observe(time.perf_counter() - started)
+    def record(self, path: str, status: int, seconds: float) -> None:
+        label = path_label(path)
+        self._counter(label, status).inc()
+        self._histogram(label).observe(seconds)
 
     def _counter(self, path: str, status: int) -> Counter:
         """The labelled child, looked up once per (route, status): prometheus_client's
