@@ -33,6 +33,7 @@ from web.body_limit import BodyLimit
 from web.card import card_router
 from web.cors import add_cors
 from web.graphiql import graphiql_assets_router
+from web.graphql_lane import GraphqlLane
 from web.health import health_router, writable_dir_probe
 from web.json_router import JsonRouter
 from web.keys import ApiKeys, RequireApiKey, read_keys
@@ -178,9 +179,30 @@ def create_app(
             app.state.readiness["cache"] = cache.ping
             yield
 
+    limits = QueryLimits(
+        max_depth=settings.max_query_depth,
+        max_aliases=settings.max_aliases,
+        max_tokens=settings.max_query_tokens,
+        max_urls=settings.max_urls_per_request,
+        introspection=settings.graphiql,
+    )
+    schema = build_schema(limits)
+    # Compiled plans answer the preview queries apps repeat (resolvers/plans.py); kept on the
+    # app's state so that tests can see which path answered.
+    plans = Plans(schema, max_urls=limits.max_urls)
+    graphql = JsonRouter(
+        schema,
+        planner=plans,
+        context_getter=get_context,
+        graphql_ide="graphiql" if settings.graphiql else None,
+        allow_queries_via_get=False,
+    )
     app = FastAPI(title="Linkgraph", lifespan=lifespan)
+    app.state.plans = plans
+    # Innermost of all: POST /graphql straight to its endpoint (web/graphql_lane.py).
+    app.add_middleware(GraphqlLane, endpoint=graphql.answer_post)
     if settings.persisted_queries_max:
-        # Innermost: inside the body limit, so a stored query is never longer than it.
+        # Inside the body limit, so a stored query is never longer than it.
         app.add_middleware(PersistedQueries, store=MemoryQueryStore(settings.persisted_queries_max))
     app.add_middleware(BodyLimit, max_bytes=settings.max_body_bytes)
     # Outermost last: the key check, then the per-client budget, then the body limit.
@@ -197,27 +219,6 @@ def create_app(
     app.add_middleware(RequestId, record=HttpMetrics(metrics).record)
     # The cache adds its own probe once the lifespan has opened it.
     app.state.readiness = {"media": writable_dir_probe(settings.data_dir / "media")}
-    limits = QueryLimits(
-        max_depth=settings.max_query_depth,
-        max_aliases=settings.max_aliases,
-        max_tokens=settings.max_query_tokens,
-        max_urls=settings.max_urls_per_request,
-        introspection=settings.graphiql,
-    )
-    schema = build_schema(limits)
-    # Compiled plans answer the preview queries apps repeat (resolvers/plans.py); kept on the
-    # app's state so that tests can see which path answered.
-    app.state.plans = plans = Plans(schema, max_urls=limits.max_urls)
-    graphql = JsonRouter(
-        schema,
-        planner=plans,
-        context_getter=get_context,
-        graphql_ide="graphiql" if settings.graphiql else None,
-        allow_queries_via_get=False,
-    )
-    # First of the routes: every request is matched against them in order, and nearly all
-    # are GraphQL.
-    app.add_route("/graphql", graphql.answer_post, methods=["POST"])
     app.include_router(graphql, prefix="/graphql")
     app.include_router(health_router(timeout=settings.ready_timeout))
     app.include_router(metrics_router(metrics))

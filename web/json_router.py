@@ -66,9 +66,9 @@ class JsonRouter(LocalGraphiQLRouter):
         ]
 
     async def answer_post(self, request: Request) -> Response:
-        """The POST endpoint, for `app.add_route(path, router.answer_post, methods=["POST"])`: a
-        plain Starlette route, as FastAPI's endpoint wrapping (dependencies, exit stacks)
-        costs more than a planned answer."""
+        """The POST endpoint, called straight from web/graphql_lane.py: a plain function of
+        the request, as FastAPI's endpoint wrapping (dependencies, exit stacks) costs more
+        than a planned answer."""
         context = await self._context_getter(request)
         context.request = request
         body = await self._planned(request, context)
