@@ -57,7 +57,10 @@ class RequestId:
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
-        given = dict(scope.get("headers") or ()).get(HEADER)
+        given = None
+        for name, value in scope.get("headers") or ():
+            if name == HEADER:
+                given = value  # the last one, as a dict of the headers would keep
         request_id = accepted_request_id(given)
         started = time.perf_counter()
         status = 500
