@@ -82,7 +82,19 @@ class RequestId:
             path = scope.get("path", "")
             if self.record is not None:
                 self.record(path, status, seconds)
-            access_log.info(
-                "%s %s %d %.1fms", scope.get("method", ""), path, status, seconds * 1000
-            )
+            if access_log.isEnabledFor(logging.INFO):
+                # Made here rather than by `info()`, which walks the stack for its caller on
+                # every request: the caller is always this function.
+                access_log.handle(
+                    access_log.makeRecord(
+                        access_log.name,
+                        logging.INFO,
+                        __file__,
+                        0,
+                        "%s %s %d %.1fms",
+                        (scope.get("method", ""), path, status, seconds * 1000),
+                        None,
+                        "RequestId.__call__",
+                    )
+                )
             _current.reset(token)
