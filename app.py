@@ -33,6 +33,7 @@ from web.card import card_router
 from web.cors import add_cors
 from web.graph_context import get_context
 from web.graphiql import graphiql_assets_router
+from web.graphql_lane import GraphqlLane
 from web.health import health_router, writable_dir_probe
 from web.json_router import JsonRouter
 from web.keys import ApiKeys, RequireApiKey, read_keys
@@ -178,25 +179,6 @@ def create_app(
             app.state.readiness["cache"] = cache.ping
             yield
 
-    app = FastAPI(title="Linkgraph", lifespan=lifespan)
-    if settings.persisted_queries_max:
-        # Innermost: inside the body limit, so a stored query is never longer than it.
-        app.add_middleware(PersistedQueries, store=MemoryQueryStore(settings.persisted_queries_max))
-    app.add_middleware(BodyLimit, max_bytes=settings.max_body_bytes)
-    # Outermost last: the key check, then the per-client budget, then the body limit.
-    app.add_middleware(RateLimit, buckets=rate_buckets(settings))
-    keys = ApiKeys(read_keys(settings.api_keys, settings.api_keys_file))
-    if keys.required:
-        # With no keys configured the check would pass every request: no layer at all.
-        app.add_middleware(RequireApiKey, keys=keys)
-    # Outside the key check: CORS (a preflight carries no key), then metrics and request ids
-    # around everything, so refusals are counted and tagged too.
-    add_cors(app, settings.cors_origins)
-    app.state.metrics = metrics
-    app.add_middleware(HttpMetrics, metrics=metrics)
-    app.add_middleware(RequestId)
-    # The cache adds its own probe once the lifespan has opened it.
-    app.state.readiness = {"media": writable_dir_probe(settings.data_dir / "media")}
     limits = QueryLimits(
         max_depth=settings.max_query_depth,
         max_aliases=settings.max_aliases,
@@ -207,7 +189,7 @@ def create_app(
     schema = build_schema(limits)
     # Compiled plans answer the preview queries apps repeat (resolvers/plans.py); kept on the
     # app's state so that tests can see which path answered.
-    app.state.plans = plans = Plans(schema, max_urls=limits.max_urls)
+    plans = Plans(schema, max_urls=limits.max_urls)
     graphql = JsonRouter(
         schema,
         planner=plans,
@@ -215,9 +197,28 @@ def create_app(
         graphql_ide="graphiql" if settings.graphiql else None,
         allow_queries_via_get=False,
     )
-    # First of the routes: every request is matched against them in order, and nearly all
-    # are GraphQL.
-    app.add_route("/graphql", graphql.answer_post, methods=["POST"])
+    app = FastAPI(title="Linkgraph", lifespan=lifespan)
+    app.state.plans = plans
+    # Innermost of all: POST /graphql straight to its endpoint (web/graphql_lane.py).
+    app.add_middleware(GraphqlLane, endpoint=graphql.answer_post)
+    if settings.persisted_queries_max:
+        # Inside the body limit, so a stored query is never longer than it.
+        app.add_middleware(PersistedQueries, store=MemoryQueryStore(settings.persisted_queries_max))
+    app.add_middleware(BodyLimit, max_bytes=settings.max_body_bytes)
+    # Outermost last: the key check, then the per-client budget, then the body limit.
+    app.add_middleware(RateLimit, buckets=rate_buckets(settings))
+    keys = ApiKeys(read_keys(settings.api_keys, settings.api_keys_file))
+    if keys.required:
+        # With no keys configured the check would pass every request: no layer at all.
+        app.add_middleware(RequireApiKey, keys=keys)
+    # Outside the key check: CORS (a preflight carries no key), then request ids, the access
+    # line and the HTTP metrics (one layer) around everything, so refusals are counted and
+    # tagged too.
+    add_cors(app, settings.cors_origins)
+    app.state.metrics = metrics
+    app.add_middleware(RequestId, record=HttpMetrics(metrics).record)
+    # The cache adds its own probe once the lifespan has opened it.
+    app.state.readiness = {"media": writable_dir_probe(settings.data_dir / "media")}
     app.include_router(graphql, prefix="/graphql")
     app.include_router(health_router(timeout=settings.ready_timeout))
     app.include_router(metrics_router(metrics))

@@ -116,9 +116,10 @@ class PreviewService:
         if self._observer is not None:
             self._observer.record_cache(True, len(cached))
             self._observer.record_cache(False, len(missing))
-        fetched = await asyncio.gather(*(self._fetch_once(key) for key in missing))
         found = {key: entry.outcome for key, entry in cached.items()}
-        found |= dict(zip(missing, fetched, strict=True))
+        if missing:  # a warm request has none: no gathering to set up
+            fetched = await asyncio.gather(*(self._fetch_once(key) for key in missing))
+            found |= dict(zip(missing, fetched, strict=True))
         return Lookup([found[key] for key in keys], frozenset(cached))
 
     async def refresh(self, key: str) -> Outcome:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from functools import cached_property
 
 from strawberry.fastapi import BaseContext
 
@@ -20,11 +21,15 @@ class Context(BaseContext):
     request_id: str | None = None
     # What this request cost (distinct links cached / fetched), read by the rate limit.
     cost: RequestCost = field(default_factory=RequestCost)
-    loader: PreviewLoader = field(init=False)
 
     def __post_init__(self) -> None:
         super().__init__()
-        self.loader = PreviewLoader(self.service, self.cost)
+
+    @cached_property
+    def loader(self) -> PreviewLoader:
+        """Made on first use: a request a compiled plan answers looks its links up without
+        it (resolvers/loader.py `lookup_counted`)."""
+        return PreviewLoader(self.service, self.cost)
 
 
 async def outcome(context: Context, url: str) -> Outcome:

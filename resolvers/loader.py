@@ -23,14 +23,18 @@ class PreviewLoader(DataLoader[str, Outcome]):
         self._service = service
         self.cost = cost if cost is not None else RequestCost()
 
-    async def load_all(self, keys: Sequence[str]) -> list[Outcome]:
-        """Distinct keys in one batch, counted as any batch is, without a future per key: for
-        a compiled plan (resolvers/plans.py), which knows every link before it starts."""
-        return await self.batch_load_fn(keys)
-
     async def batch_load_fn(self, keys: Sequence[str]) -> list[Outcome]:
-        found = await self._service.lookup(keys)
-        # The loader's keys are distinct, so these count distinct links.
-        self.cost.hits += len(found.cached)
-        self.cost.fetches += len(keys) - len(found.cached)
-        return found.outcomes
+        return await lookup_counted(self._service, self.cost, keys)
+
+
+async def lookup_counted(
+    service: PreviewService, cost: RequestCost, keys: Sequence[str]
+) -> list[Outcome]:
+    """Outcomes of distinct `keys` in one batch, counted into `cost`: the loader's batch, and
+    what a compiled plan (resolvers/plans.py), which knows every link before it starts, looks
+    up without the loader's future per key."""
+    found = await service.lookup(keys)
+    # The keys are distinct, so these count distinct links.
+    cost.hits += len(found.cached)
+    cost.fetches += len(keys) - len(found.cached)
+    return found.outcomes

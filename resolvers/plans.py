@@ -6,8 +6,8 @@ validation rule and limit, all of which depend on the document alone. What depen
 request (its variables, the number of distinct links, the values of its previews) is checked
 on every request, and anything the plan cannot answer exactly goes the ordinary way.
 
-The previews come through the request's own DataLoader, in one batch as the resolvers' would
-be, so the rate limit's cost, the service's metrics and its logs are the same on both paths.
+The previews are looked up in one batch and counted as the resolvers' DataLoader would do it,
+so the rate limit's cost, the service's metrics and its logs are the same on both paths.
 """
 
 from __future__ import annotations
@@ -20,6 +20,7 @@ from strawberry import Schema
 
 from model.record import Outcome
 from resolvers.context import Context
+from resolvers.loader import lookup_counted
 from schema.plan import DeclinedError, Plan, compile_plan
 
 
@@ -73,7 +74,13 @@ class Plans:
         keys = [service.key_for(url) for url in flat]
         distinct = list(dict.fromkeys(key for key in keys if isinstance(key, str)))
         found = (
-            dict(zip(distinct, await context.loader.load_all(distinct), strict=True))
+            dict(
+                zip(
+                    distinct,
+                    await lookup_counted(service, context.cost, distinct),
+                    strict=True,
+                )
+            )
             if distinct
             else {}
         )

@@ -25,6 +25,7 @@ needs to check what validation checks.
 from __future__ import annotations
 
 import itertools
+import secrets
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
@@ -68,6 +69,7 @@ from strawberry import Schema
 from strawberry.schema.types.base_scalars import isoformat
 from strawberry.types.base import get_object_definition
 
+from common.memo import TtlLru
 from model import record
 from schema.errors import PreviewError
 from schema.images import ResponsiveImage
@@ -170,6 +172,53 @@ class Url:
     variable: bool
 
 
+# Stands in for the request id while a preview is written once for every request: random, so
+# no value a record holds can be mistaken for it.
+_RID = "\x00requestId:" + secrets.token_hex(16)
+_RID_JSON = orjson.dumps(_RID)
+_renderers = itertools.count()
+
+
+class Rendered:
+    """A root field's writer, each record written to bytes once and kept.
+
+    A warm link is asked for by request after request, each naming a different set of links
+    (no whole answer repeats), yet each record's part of the answer is the same every time
+    but for the request id. So each (writer, record) is written and encoded once, with a
+    stand-in for the id, and spliced into the answer as an `orjson.Fragment`. Records are
+    frozen, and a record read again from the cache is a new object, so a kept rendering
+    (keyed by the record's identity, which it holds so the identity cannot be reused) is never
+    older than its record.
+    """
+
+    # Shared by every plan: bounded in entries (a preview's bytes are ~2 KiB).
+    _kept: TtlLru[tuple[int, int], tuple[record.Outcome, tuple[bytes, ...]]] = TtlLru(2048)
+
+    def __init__(self, write: Callable[[record.Outcome, str | None], Any]) -> None:
+        self._write = write
+        self._token = next(_renderers)
+
+    def __call__(self, outcome: record.Outcome, request_id: str | None) -> orjson.Fragment:
+        if request_id is not None and request_id.__class__ is not str:
+            return orjson.Fragment(self._dumps(outcome, request_id))  # never, from the context
+        key = (self._token, id(outcome))
+        kept = self._kept.get(key)
+        if kept is not None and kept[0] is outcome:
+            parts = kept[1]
+        else:
+            parts = tuple(self._dumps(outcome, _RID).split(_RID_JSON))
+            self._kept.put(key, (outcome, parts))
+        if len(parts) == 1:
+            return orjson.Fragment(parts[0])
+        return orjson.Fragment(orjson.dumps(request_id).join(parts))
+
+    def _dumps(self, outcome: record.Outcome, request_id: str | None) -> bytes:
+        try:
+            return orjson.dumps(self._write(outcome, request_id))
+        except orjson.JSONEncodeError as error:  # an integer beyond 64 bits
+            raise DeclinedError(str(error)) from error
+
+
 @dataclass(frozen=True, slots=True)
 class Root:
     """One root field of the operation."""
@@ -178,7 +227,7 @@ class Root:
     field: str  # "preview", "previews" or "__typename"
     # `previews(urls: $urls)` names a list variable; any other argument is a list of these.
     urls: tuple[Url, ...] | Url
-    write: Callable[[record.Outcome, str | None], Any]
+    write: Rendered
 
 
 @dataclass(frozen=True, slots=True)
@@ -219,10 +268,7 @@ class Plan:
             else:
                 write = root.write
                 data[root.key] = [write(outcome, request_id) for outcome in found]
-        try:
-            return orjson.dumps({"data": data})
-        except orjson.JSONEncodeError as error:  # an integer beyond 64 bits
-            raise DeclinedError(str(error)) from error
+        return orjson.dumps({"data": data})
 
 
 def compile_plan(schema: Schema, query: str, operation_name: str | None) -> Plan | None:
@@ -303,7 +349,8 @@ class _Compiler:
         exec(compile("\n".join(self.source), "<plan>", "exec"), self.namespace)
         return Plan(
             tuple(
-                Root(key, field, urls, self.namespace[write]) for key, field, urls, write in roots
+                Root(key, field, urls, Rendered(self.namespace[write]))
+                for key, field, urls, write in roots
             ),
             variables,
         )

@@ -1,8 +1,8 @@
 """Refuse request bodies over a size, before the GraphQL layer reads them.
 
-A declared Content-Length over the limit is answered 413 unread; a chunked body is counted as
-it arrives and cut off at the limit, so a client cannot make the server buffer megabytes of
-query text just to reject it later.
+A declared Content-Length over the limit is answered 413 unread (one within it is all the
+server reads); a chunked body is counted as it arrives and cut off at the limit, so a client
+cannot make the server buffer megabytes of query text just to reject it later.
 """
 
 from __future__ import annotations
@@ -27,8 +27,13 @@ class BodyLimit:
             return
         headers = dict(scope.get("headers") or ())
         declared = headers.get(b"content-length", b"")
-        if declared.isdigit() and int(declared) > self.max_bytes:
-            await self._refuse(send)
+        if declared.isdigit():
+            if int(declared) > self.max_bytes:
+                await self._refuse(send)
+                return
+            # The server reads exactly the declared length as the body (more bytes would be
+            # the next request), so there is nothing left to count.
+            await self.app(scope, receive, send)
             return
         received = 0
         started = False

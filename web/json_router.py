@@ -66,18 +66,19 @@ class JsonRouter(LocalGraphiQLRouter):
         ]
 
     async def answer_post(self, request: Request) -> Response:
-        """The POST endpoint, for `app.add_route(path, router.answer_post, methods=["POST"])`: a
-        plain Starlette route, as FastAPI's endpoint wrapping (dependencies, exit stacks)
-        costs more than a planned answer."""
+        """The POST endpoint, called straight from web/graphql_lane.py: a plain function of
+        the request, as FastAPI's endpoint wrapping (dependencies, exit stacks) costs more
+        than a planned answer."""
         context = await self._context_getter(request)
-        # Where a resolver may set headers, as FastAPI's would be: empty, with no length.
-        response = Response()
-        del response.headers["content-length"]
         context.request = request
-        context.response = response
         body = await self._planned(request, context)
         if body is not None:
             return Response(body, media_type="application/json")
+        # Where a resolver may set headers, as FastAPI's would be: empty, with no length.
+        # Made only here: a plan sets no headers.
+        response = Response()
+        del response.headers["content-length"]
+        context.response = response
         self.temporal_response = response  # Strawberry's sub-response for this request
         try:
             return await self.run(request=request, context=context, root_value=None)

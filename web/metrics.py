@@ -12,7 +12,6 @@ unique per image and would make one series per image otherwise).
 
 from __future__ import annotations
 
-import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import Literal
@@ -26,7 +25,6 @@ from prometheus_client import (
     Histogram,
     generate_latest,
 )
-from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from fetching.errors import FetchError
 from previews.errors import error_code
@@ -79,13 +77,15 @@ class Metrics:
             registry=self.registry,
         )
         # Make the label sets visible at zero, so dashboards and alerts see them from start.
-        for result in ("hit", "miss"):
-            self.cache_lookups.labels(result=result)
+        # The children kept: `labels()` checks and hashes its arguments on every call, and
+        # every request counts its lookups.
+        self._cache_hits = self.cache_lookups.labels(result="hit")
+        self._cache_misses = self.cache_lookups.labels(result="miss")
 
     def record_cache(self, hit: bool, n: int = 1) -> None:
         """Count `n` cache lookups that hit (or missed)."""
         if n > 0:
-            self.cache_lookups.labels(result="hit" if hit else "miss").inc(n)
+            (self._cache_hits if hit else self._cache_misses).inc(n)
 
     def record_fetch(self, outcome: Literal["ok", "error"], code: str | None) -> None:
         """Count one finished upstream fetch: `ok` with its HTTP status, or `error` with its
@@ -113,35 +113,20 @@ class Metrics:
 
 
 class HttpMetrics:
-    """ASGI middleware counting every HTTP response by route prefix and status, with its
-    latency. A request that fails before any response is counted as 500."""
+    """Counts every HTTP response by route prefix and status, with its latency: the
+    `record` of web/request_id.py's layer, which times each request anyway. A request that
+    fails before any response is counted as 500."""
 
-    def __init__(self, app: ASGIApp, *, metrics: Metrics) -> None:
-        self.app = app
+    def __init__(self, metrics: Metrics) -> None:
         self.metrics = metrics
         # Bounded by routes × statuses (path_label folds every other path into "other").
         self._counters: dict[tuple[str, int], Counter] = {}
         self._histograms: dict[str, Histogram] = {}
 
-    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] != "http":
-            await self.app(scope, receive, send)
-            return
-        started = time.perf_counter()
-        status = 500
-
-        async def recording_send(message: Message) -> None:
-            nonlocal status
-            if message["type"] == "http.response.start":
-                status = int(message["status"])
-            await send(message)
-
-        try:
-            await self.app(scope, receive, recording_send)
-        finally:
-            path = path_label(scope.get("path", ""))
-            self._counter(path, status).inc()
-            self._histogram(path).observe(time.perf_counter() - started)
+    def record(self, path: str, status: int, seconds: float) -> None:
+        label = path_label(path)
+        self._counter(label, status).inc()
+        self._histogram(label).observe(seconds)
 
     def _counter(self, path: str, status: int) -> Counter:
         """The labelled child, looked up once per (route, status): prometheus_client's

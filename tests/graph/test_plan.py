@@ -256,6 +256,34 @@ async def test_every_kind_fully_selected_is_the_same_bytes(full: bool) -> None:
     assert len(kinds) == len(record.DETAILS_TYPES) + 3
 
 
+async def test_a_record_written_once_still_answers_each_request_and_each_record() -> None:
+    """A plan writes each record once and keeps the bytes (schema/plan.py `Rendered`): every
+    later answer must still carry its own request's id, and a record read anew (a new
+    object, as the cache hands out after a refresh) its own values, never the kept ones."""
+    outcomes = Records(full=True).outcomes()
+    urls = [outcome.url for outcome in outcomes]
+    query = MANY % FULL + FRAGMENTS
+    plan = _plan(query)
+
+    async def stock(found: list[record.Outcome], request_id: str | None) -> bytes:
+        context = _Context(_Service({outcome.url: outcome for outcome in found}), request_id)
+        result = await schema.execute(query, variable_values={"urls": urls}, context_value=context)
+        assert result.errors is None, result.errors
+        return orjson.dumps({"data": result.data})
+
+    for request_id in ("first", None, "second", "first"):
+        assert plan.answer([outcomes], request_id) == await stock(outcomes, request_id)
+    renewed = [
+        msgspec.structs.replace(outcome, message="Renewed")
+        if isinstance(outcome, record.Failure)
+        else msgspec.structs.replace(outcome, title="Renewed")
+        for outcome in outcomes
+    ]
+    answer = plan.answer([renewed], "third")
+    assert answer == await stock(renewed, "third")
+    assert answer != plan.answer([outcomes], "third")
+
+
 SHAPES = {
     "aliases and typename at the root": """
         query Q($url: String!, $urls: [String!]!) {

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterator
 
 import pytest
@@ -61,6 +62,20 @@ def test_a_two_megabyte_body_is_refused_unread(graph: GraphClient, origin: Corpu
     status, body = post(graph, {"query": query})
     assert status == 413
     assert "BODY_TOO_LARGE" in error_text(body)
+    assert origin.hits == []
+
+
+def test_a_chunked_body_over_the_limit_is_cut_off(graph: GraphClient, origin: CorpusOrigin) -> None:
+    """No Content-Length to refuse by: the body is counted as it arrives."""
+    query = f'{{ preview(url: "{URL}") {FIELDS} }}' + " " * (2 * 1024 * 1024)
+    data = json.dumps({"query": query}).encode()
+    chunks = (data[start : start + 65536] for start in range(0, len(data), 65536))
+    response = graph.http.post(
+        "/graphql", content=chunks, headers={"content-type": "application/json"}
+    )
+    assert "content-length" not in response.request.headers
+    assert response.status_code == 413
+    assert "BODY_TOO_LARGE" in error_text(response.json())
     assert origin.hits == []
 
 
