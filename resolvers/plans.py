@@ -12,16 +12,19 @@ so the rate limit's cost, the service's metrics and its logs are the same on bot
 
 from __future__ import annotations
 
-from collections import OrderedDict
 from collections.abc import Mapping
 from typing import Any
 
 from strawberry import Schema
 
+from common.memo import TtlLru
 from model.record import Outcome
 from resolvers.context import Context
 from resolvers.loader import lookup_counted
 from schema.plan import DeclinedError, Plan, compile_plan
+
+# What a memo lookup of a document never seen gives (None is a document no plan covers).
+_UNKNOWN: Any = object()
 
 
 class Plans:
@@ -33,7 +36,7 @@ class Plans:
         self.max_plans = max_plans
         # None: the document is one a plan does not cover (remembered so as not to compile
         # it again on every request).
-        self._plans: OrderedDict[tuple[str, str | None], Plan | None] = OrderedDict()
+        self._plans: TtlLru[tuple[str, str | None], Plan | None] = TtlLru(max_plans)
         # Requests answered by a plan, for tests and curious operators.
         self.served = 0
 
@@ -41,15 +44,14 @@ class Plans:
         return len(self._plans)
 
     def knows(self, query: str, operation_name: str | None) -> bool:
-        return (query, operation_name) in self._plans
+        return self._plans.get((query, operation_name), _UNKNOWN) is not _UNKNOWN
 
     def learn(self, query: str, operation_name: str | None) -> None:
         """Compile the plan of a document the ordinary path has just answered without errors."""
-        key = (query, operation_name)
-        if key not in self._plans:
-            self._plans[key] = compile_plan(self.schema, query, operation_name)
-            if len(self._plans) > self.max_plans:
-                self._plans.popitem(last=False)
+        if not self.knows(query, operation_name):
+            self._plans.put(
+                (query, operation_name), compile_plan(self.schema, query, operation_name)
+            )
 
     async def answer(
         self,
@@ -59,11 +61,9 @@ class Plans:
         context: object,
     ) -> bytes | None:
         """The response body, or None when this request must go the ordinary way."""
-        entry = (query, operation_name)
-        plan = self._plans.get(entry)
+        plan = self._plans.get((query, operation_name))
         if plan is None or not isinstance(context, Context):
             return None
-        self._plans.move_to_end(entry)
         links = plan.links(variables)
         if links is None:
             return None
