@@ -74,6 +74,9 @@ class JsonRouter(LocalGraphiQLRouter):
         body = await self._planned(request, context)
         if body is not None:
             return Response(body, media_type="application/json")
+        refusal = await _malformed(request)
+        if refusal is not None:
+            return refusal
         # Where a resolver may set headers, as FastAPI's would be: empty, with no length.
         # Made only here: a plan sets no headers.
         response = Response()
@@ -152,3 +155,30 @@ class JsonRouter(LocalGraphiQLRouter):
             return orjson.dumps(data)
         except TypeError:
             return json.dumps(data, separators=(",", ":")).encode()
+
+
+# What a JSON body must be, said to the client that sent something else.
+_NOT_JSON = "The request body is not JSON (it must be UTF-8 JSON text)."
+_NOT_AN_OBJECT = "The request body must be a JSON object with a `query` string."
+
+
+async def _malformed(request: Request) -> Response | None:
+    """A 400 GraphQL-shaped error for a JSON body that is not JSON at all (invalid UTF-8
+    included) or is a scalar, which Strawberry's body parser would turn into a 500 (it calls
+    `.get` on whatever the JSON was); None lets Strawberry answer, as for a list (its own
+    batching refusal) or any other content type."""
+    content_type = request.headers.get("content-type", "").partition(";")[0].strip().lower()
+    if content_type != "application/json":
+        return None
+    try:
+        data = orjson.loads(await request.body())
+    except orjson.JSONDecodeError:
+        return _bad_request(_NOT_JSON)
+    if isinstance(data, dict | list):
+        return None
+    return _bad_request(_NOT_AN_OBJECT)
+
+
+def _bad_request(message: str) -> Response:
+    body = {"errors": [{"message": message, "extensions": {"code": "BAD_REQUEST"}}]}
+    return Response(orjson.dumps(body), status_code=400, media_type="application/json")

@@ -135,3 +135,22 @@ def test_introspection_and_graphiql_turn_off_together(tight: GraphClient) -> Non
     page = tight.http.get("/graphql", headers={"accept": "text/html"})
     assert page.status_code >= 400
     assert "graphiql" not in page.text.lower()
+
+
+def test_several_operations_without_a_name_run_none(
+    graph: GraphClient, origin: CorpusOrigin
+) -> None:
+    """The spec's operation choice: with no operationName a document of several operations
+    is an error, not its first operation; naming one runs that one alone."""
+    first, second = f"{URL}?op=first", f"{URL}?op=second"
+    document = (
+        f'query First {{ preview(url: "{first}") {FIELDS} }} '
+        f'query Second {{ preview(url: "{second}") {FIELDS} }}'
+    )
+    _, body = post(graph, {"query": document})
+    assert body.get("data") is None
+    assert "OPERATION_NAME_REQUIRED" in error_text(body)
+    assert origin.hits == []
+    _, named = post(graph, {"query": document, "operationName": "Second"})
+    assert "errors" not in named, named
+    assert [hit.target for hit in origin.hits] == [second.removeprefix("https://github.com")]
