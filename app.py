@@ -1,7 +1,8 @@
 """The HTTP entry point: `uvicorn app:app` serves GraphQL at /graphql.
 
-Importing this module only builds the FastAPI object; the fetcher, cache and media store are
-opened in the lifespan, so importing it (tests, `strawberry export-schema`) touches no files.
+Importing this module builds nothing: `app` is built from the environment when uvicorn first
+asks for it, and the fetcher, cache and media store are opened in the lifespan, so importing
+it (tests, the CLI) touches no files.
 """
 
 from __future__ import annotations
@@ -237,4 +238,12 @@ def _app_from_environment() -> FastAPI:
         raise SystemExit(2) from None
 
 
-app = _app_from_environment()
+def __getattr__(name: str) -> FastAPI:
+    """`app`, the app `uvicorn app:app` serves, built when first asked for (PEP 562) rather
+    than on import: importing this module for `create_app` (`linkgraph serve`, the CLI, the
+    tests) then builds no app of its own from the environment."""
+    if name != "app":
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    built = _app_from_environment()
+    globals()["app"] = built
+    return built

@@ -33,7 +33,6 @@ class Plans:
     def __init__(self, schema: Schema, *, max_urls: int, max_plans: int = 256) -> None:
         self.schema = schema
         self.max_urls = max_urls
-        self.max_plans = max_plans
         # None: the document is one a plan does not cover (remembered so as not to compile
         # it again on every request).
         self._plans: TtlLru[tuple[str, str | None], Plan | None] = TtlLru(max_plans)

@@ -71,12 +71,20 @@ class JsonRouter(LocalGraphiQLRouter):
         than a planned answer."""
         context = await self._context_getter(request)
         context.request = request
-        body = await self._planned(request, context)
-        if body is not None:
-            return Response(body, media_type="application/json")
-        refusal = await _malformed(request)
-        if refusal is not None:
-            return refusal
+        data: Any = None  # not read here: Strawberry reads and judges it
+        if _is_json(request):
+            # Read once, for the refusal below and the plan; Strawberry reads its own copy.
+            try:
+                data = orjson.loads(await request.body())
+            except orjson.JSONDecodeError:
+                return _bad_request(_NOT_JSON)
+            if not isinstance(data, dict | list):
+                # Strawberry's body parser would call `.get` on it: a 500, not a 400.
+                return _bad_request(_NOT_AN_OBJECT)
+        if type(data) is dict:
+            body = await self._planned(request, data, context)
+            if body is not None:
+                return Response(body, media_type="application/json")
         # Where a resolver may set headers, as FastAPI's would be: empty, with no length.
         # Made only here: a plan sets no headers.
         response = Response()
@@ -88,27 +96,20 @@ class JsonRouter(LocalGraphiQLRouter):
         except HTTPException as error:
             return PlainTextResponse(error.reason, status_code=error.status_code)
 
-    async def _planned(self, request: Request, context: BaseContext) -> bytes | None:
-        """The planner's answer, or None for the ordinary path. Only the plainest request is
-        read here (a JSON object of a string query, its variables and operation name, no
-        streaming asked for); anything else, and any fault of the request itself, goes to
+    async def _planned(
+        self, request: Request, data: dict[str, Any], context: BaseContext
+    ) -> bytes | None:
+        """The planner's answer to a JSON object body, or None for the ordinary path. Only
+        the plainest request is planned (a string query, its variables and operation name,
+        no streaming asked for); anything else, and any fault of the request itself, goes to
         Strawberry, which reports it as it always has."""
         planner = self.planner
-        headers = request.headers
-        content_type = headers.get("content-type", "").partition(";")[0].strip()
-        accept = headers.get("accept", "")
+        accept = request.headers.get("accept", "")
         if (
             planner is None
-            or "application/json" not in content_type
             or "multipart/mixed" in accept  # streaming transports: Strawberry's own
             or "text/event-stream" in accept
         ):
-            return None
-        try:
-            data = orjson.loads(await request.body())
-        except orjson.JSONDecodeError:
-            return None
-        if type(data) is not dict:
             return None
         query, name = data.get("query"), data.get("operationName")
         variables, extensions = data.get("variables"), data.get("extensions")
@@ -162,21 +163,9 @@ _NOT_JSON = "The request body is not JSON (it must be UTF-8 JSON text)."
 _NOT_AN_OBJECT = "The request body must be a JSON object with a `query` string."
 
 
-async def _malformed(request: Request) -> Response | None:
-    """A 400 GraphQL-shaped error for a JSON body that is not JSON at all (invalid UTF-8
-    included) or is a scalar, which Strawberry's body parser would turn into a 500 (it calls
-    `.get` on whatever the JSON was); None lets Strawberry answer, as for a list (its own
-    batching refusal) or any other content type."""
-    content_type = request.headers.get("content-type", "").partition(";")[0].strip().lower()
-    if content_type != "application/json":
-        return None
-    try:
-        data = orjson.loads(await request.body())
-    except orjson.JSONDecodeError:
-        return _bad_request(_NOT_JSON)
-    if isinstance(data, dict | list):
-        return None
-    return _bad_request(_NOT_AN_OBJECT)
+def _is_json(request: Request) -> bool:
+    media_type = request.headers.get("content-type", "").partition(";")[0]
+    return media_type.strip().lower() == "application/json"
 
 
 def _bad_request(message: str) -> Response:

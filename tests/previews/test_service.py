@@ -143,11 +143,20 @@ class FailingBackend:
 
 
 @pytest.mark.parametrize(
-    "code",
-    [ErrorCode.LINK_CONNECTION_ERROR, ErrorCode.LINK_TOOK_TOO_LONG, ErrorCode.LINK_SERVER_ERROR],
+    ("code", "ttl"),
+    [
+        # Transient: the link may work a minute later.
+        (ErrorCode.LINK_CONNECTION_ERROR, 60),
+        (ErrorCode.LINK_TOOK_TOO_LONG, 60),
+        (ErrorCode.LINK_SERVER_ERROR, 60),
+        # Permanent: the failure TTL.
+        (ErrorCode.LINK_NOT_FOUND, 900),
+        (ErrorCode.LINK_IS_GONE, 900),
+        (ErrorCode.LINK_BLOCKED, 900),
+    ],
 )
-async def test_a_transient_failure_is_retried_after_its_short_ttl(
-    tmp_path: Path, code: ErrorCode
+async def test_a_failure_is_retried_after_the_ttl_of_its_kind(
+    tmp_path: Path, code: ErrorCode, ttl: int
 ) -> None:
     clock = FakeClock()
     backend = FailingBackend()
@@ -157,30 +166,9 @@ async def test_a_transient_failure_is_retried_after_its_short_ttl(
     )
     url = f"https://example.com/{code.name}"
     await service.get_many([url])
-    clock.advance(59)
+    clock.advance(ttl - 1)
     await service.get_many([url])
     assert backend.calls == [url], "within its TTL the failure is served from the cache"
-    clock.advance(2)
-    await service.get_many([url])
-    assert backend.calls == [url, url]
-    await service.aclose()
-
-
-@pytest.mark.parametrize(
-    "code", [ErrorCode.LINK_NOT_FOUND, ErrorCode.LINK_IS_GONE, ErrorCode.LINK_BLOCKED]
-)
-async def test_a_permanent_failure_keeps_the_failure_ttl(tmp_path: Path, code: ErrorCode) -> None:
-    clock = FakeClock()
-    backend = FailingBackend()
-    cache = SqliteCache(tmp_path / "c.sqlite3", clock=clock)
-    service = PreviewService(
-        backend, cache, ttl=86_400, failure_ttl=900, transient_failure_ttl=60, clock=clock
-    )
-    url = f"https://example.com/{code.name}"
-    await service.get_many([url])
-    clock.advance(899)
-    await service.get_many([url])
-    assert backend.calls == [url]
     clock.advance(2)
     await service.get_many([url])
     assert backend.calls == [url, url]
