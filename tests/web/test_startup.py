@@ -104,7 +104,8 @@ async def test_one_access_line_per_request_in_json_off_a_terminal(
     tagged = [r for r in about if r["request_id"] == "one-line-check"]
     assert len(tagged) == 1, lines
     assert tagged[0]["logger"] == "linkgraph.access"
-    assert len(about) == 2, "uvicorn's own access line is not written"
+    # The second request's own line may still be on its way; uvicorn's line would be too.
+    assert not [r for r in records if r["logger"] == "uvicorn.access"], lines
     data_dir = (tmp_path / "data").resolve()
     assert any(r["message"] == f"data directory: {data_dir}" for r in records)
 
