@@ -18,6 +18,7 @@ from fastapi import FastAPI
 
 from fetching import FetchPolicy, SafeFetcher
 from fetching.host_limit import HostRate
+from files.isolated import Isolation
 from graph import build_schema
 from media import ImageLimits, build_media_service, media_router
 from previews.backend import Backend
@@ -109,6 +110,7 @@ def build_backend(settings: Settings, fetcher: SafeFetcher, media: MediaIngest) 
         ),
         max_file_probe_bytes=settings.max_file_probe_bytes,
         max_document_bytes=settings.max_document_bytes,
+        isolation=Isolation() if settings.file_pictures else None,
     )
 
 

@@ -115,7 +115,15 @@ class Settings(BaseSettings):
         "container's header is; the rest is never downloaded.",
     )
     max_document_bytes: int = Field(
-        default=10 * 1024 * 1024, gt=0, description="Bytes of a linked PDF read at most."
+        default=10 * 1024 * 1024,
+        gt=0,
+        description="Bytes of a linked document (PDF, Office, OpenDocument) read at most.",
+    )
+    file_pictures: bool = Field(
+        default=True,
+        description="Make pictures of files: a video's poster and snapshots, an audio file's "
+        "waveform, a PDF's cover and first pages (decoded in a child process with time and "
+        "memory bounds). Off: files keep their metadata only.",
     )
     max_redirects: int = Field(default=5, ge=0, le=20, description="Redirect hops followed.")
     fetch_concurrency: int = Field(

@@ -12,14 +12,21 @@ are at the start, so only that head is read, whatever length the file declares.
 
 from __future__ import annotations
 
+import base64
 import enum
 from collections.abc import Callable
 from dataclasses import dataclass
+
+from msgspec.structs import replace
 
 from files.audio import read_audio
 from files.documents import read_document
 from files.formats import DOCUMENT_FORMATS, SVG_TYPE, TEXT_TYPES, subtype_name
 from files.images import read_image, svg_image
+from files.isolated import Isolation, run_isolated
+from files.office import ODF_FORMATS, OOXML_FORMATS, read_office
+from files.pdf_pages import render_pages
+from files.stills import audio_peaks, video_stills
 from files.text import read_text
 from files.video import read_video
 from media.limits import ImageLimits
@@ -63,6 +70,8 @@ class FileBody:
     size: int | None  # the whole file's, when the headers or a complete read tell
     partial: bool  # `data` is only part of the file
     image_limits: ImageLimits
+    # The bounds of decoding frames, peaks and pages; None: pictures are not made.
+    isolation: Isolation | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -92,17 +101,39 @@ def _image(body: FileBody) -> FileRead:
 
 def _video(body: FileBody) -> FileRead:
     video = read_video(body.media_type, body.data, size=body.size)
-    return FileRead(video, video.title)
+    stills = run_isolated(video_stills, body.data, body.isolation) if body.isolation else None
+    if stills is None or stills.poster is None:
+        return FileRead(video, video.title)
+    snapshots = tuple(_embedded(still, "image/jpeg") for still in stills.snapshots)
+    video = replace(video, snapshots=snapshots)
+    return FileRead(video, video.title, _embedded(stills.poster, "image/jpeg"))
 
 
 def _audio(body: FileBody) -> FileRead:
     audio = read_audio(body.media_type, body.data, truncated=body.partial, size=body.size)
+    if body.isolation:
+        audio = replace(audio, waveform=run_isolated(audio_peaks, body.data, body.isolation))
     return FileRead(audio, audio.title, audio.album_artwork)
 
 
 def _document(body: FileBody) -> FileRead:
+    fmt = DOCUMENT_FORMATS.get(body.media_type)
+    if fmt in OOXML_FORMATS or fmt in ODF_FORMATS:
+        office = read_office(fmt, body.data) if not body.partial else DocumentFile(format=fmt)
+        return FileRead(office, office.title)
     document = read_document(body.media_type, body.data, truncated=body.partial)
+    if document.page_count and body.isolation:
+        rendered = run_isolated(render_pages, body.data, body.isolation) or ()
+        pages = tuple(_embedded(page, "image/png") for page in rendered)
+        if pages:
+            return FileRead(replace(document, pages=pages), document.title, pages[0])
     return FileRead(document, document.title)
+
+
+def _embedded(data: bytes, media_type: str) -> ImageRef:
+    """A picture made here, as an image the media store keeps like any other: its bytes ride
+    in a `data:` URL, which the store replaces with its own copy's URL (previews/direct.py)."""
+    return ImageRef(source_url=f"data:{media_type};base64,{base64.b64encode(data).decode()}")
 
 
 def _text(body: FileBody) -> FileRead:

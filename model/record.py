@@ -410,6 +410,9 @@ class VideoFile(msgspec.Struct, frozen=True, tag="VIDEO", tag_field="kind"):
     has_audio: bool | None = None
     author: str | None = None
     title: str | None = None
+    # Frames from later in the file's first seconds (the poster, its first frame, is the
+    # preview's image).
+    snapshots: tuple[ImageRef, ...] = ()
 
 
 class AudioFile(msgspec.Struct, frozen=True, tag="AUDIO", tag_field="kind"):
@@ -426,6 +429,8 @@ class AudioFile(msgspec.Struct, frozen=True, tag="AUDIO", tag_field="kind"):
     sample_rate: int | None = None
     channels: int | None = None
     album_artwork: ImageRef | None = None
+    # Peaks in 0–1 over the decoded beginning of the file, about a hundred, to draw.
+    waveform: tuple[float, ...] | None = None
 
 
 class DocumentFile(msgspec.Struct, frozen=True, tag="DOCUMENT", tag_field="kind"):
@@ -436,10 +441,14 @@ class DocumentFile(msgspec.Struct, frozen=True, tag="DOCUMENT", tag_field="kind"
     description: str | None = None
     author: str | None = None
     page_count: int | None = None
+    sheet_count: int | None = None
+    slide_count: int | None = None
     is_encrypted: bool | None = None
     last_modified: datetime | None = None
     language: str | None = None
     estimated_reading_time_in_minutes: int | None = None
+    # The first pages rendered (the first is also the preview's image, its cover).
+    pages: tuple[ImageRef, ...] = ()
 
 
 class TextFile(msgspec.Struct, frozen=True, tag="TEXT", tag_field="kind"):

@@ -28,6 +28,7 @@ from extraction.oembed import OEmbed, oembed_url, parse_oembed, provider_endpoin
 from extraction.page import ParsedPage, parse_page
 from fetching import BodyLimit, FetchedResponse, FetchError, SafeFetcher, normalize_url
 from files.formats import declared_size, file_name
+from files.isolated import Isolation
 from files.kinds import FILE_KINDS, Cap, Extent, FileBody, FileKind, FileRead, kind_for
 from media.limits import ImageLimits
 from model.record import (
@@ -76,6 +77,7 @@ class DirectBackend:
         image_limits: ImageLimits | None = None,
         max_file_probe_bytes: int = MAX_FILE_PROBE_BYTES,
         max_document_bytes: int = MAX_DOCUMENT_BYTES,
+        isolation: Isolation | None = None,
     ) -> None:
         self._fetcher = fetcher
         self._max_html_bytes = max_html_bytes
@@ -101,6 +103,15 @@ class DirectBackend:
         # at a time, under the fetch deadline. A parse that overruns it is abandoned (its
         # thread finishes in the background) and the link keeps what its headers said.
         self._executor = ThreadPoolExecutor(max_workers=2, thread_name_prefix="files")
+        # Pictures of files are decoded in a child process (files/isolated.py), stopped at
+        # half the fetch deadline so that the link keeps its metadata when one overruns.
+        self._isolation = (
+            dataclasses.replace(
+                isolation, timeout=min(isolation.timeout, fetcher.policy.total_timeout / 2)
+            )
+            if isolation
+            else None
+        )
 
     async def preview(self, url: str) -> Outcome:
         try:
@@ -200,6 +211,7 @@ class DirectBackend:
             # Cut at its cap, or the head of a longer declared file.
             partial=response.truncated or (size is not None and len(response.body) < size),
             image_limits=self._image_limits,
+            isolation=self._isolation,
         )
         read = await self._run(lambda: kind.read(body), FileRead(kind.empty(body.media_type)))
         # A direct image link's bytes are the image itself: store them as read.

@@ -73,6 +73,12 @@ class VideoFile:
     has_audio: bool | None = strawberry.field(description="Whether the video has a sound track.")
     author: str | None = strawberry.field(description="The author the file's metadata names.")
     title: str | None = strawberry.field(description="The title the file's metadata gives.")
+    snapshots: list[ResponsiveImage] = strawberry.field(
+        description="Up to four frames at least a second apart from the video's first seconds "
+        "(the part the service reads), after the poster, which is the preview's `image`. "
+        "Empty when the file's index sits at its end, so that no frame can be decoded from "
+        "its head."
+    )
 
 
 @link_kind(
@@ -105,6 +111,11 @@ class AudioFile:
     album_artwork: ResponsiveImage | None = strawberry.field(
         description="The cover art embedded in the file or linked from it."
     )
+    waveform: list[float] | None = strawberry.field(
+        description="About 100 peaks between 0 and 1 (1 is full scale), in order, over the "
+        "beginning of the file the service reads (its first 256 KiB): enough to draw a "
+        "waveform. Null when no audio could be decoded."
+    )
 
 
 @link_kind(
@@ -113,17 +124,28 @@ class AudioFile:
     preview="A preview of a direct link to a document (type DOCUMENT).",
     field="What the document is: title, author, pages.",
 )
-@strawberry.type(description="A direct link to a document (PDF first).")
+@strawberry.type(
+    description="A direct link to a document: a PDF, or an Office (docx, xlsx, pptx) or "
+    "OpenDocument (odt, ods, odp) file read from its own metadata."
+)
 class DocumentFile:
     format: str | None = strawberry.field(
-        description="The document format's short name, lower case: pdf, docx…"
+        description="The document format's short name, lower case: pdf, docx, xlsx, pptx, odt…"
     )
     title: str | None = strawberry.field(description="The title the document's metadata gives.")
     description: str | None = strawberry.field(
         description="The subject or summary the document's metadata gives."
     )
     author: str | None = strawberry.field(description="The author the document's metadata names.")
-    page_count: Count | None = strawberry.field(description="Number of pages.")
+    page_count: Count | None = strawberry.field(
+        description="Number of pages (PDF, and word-processing files that record it)."
+    )
+    sheet_count: Count | None = strawberry.field(
+        description="Number of sheets of a spreadsheet (xlsx, ods)."
+    )
+    slide_count: Count | None = strawberry.field(
+        description="Number of slides of a presentation (pptx, odp)."
+    )
     is_encrypted: bool | None = strawberry.field(
         description="Whether the document is encrypted (password-protected)."
     )
@@ -135,6 +157,11 @@ class DocumentFile:
     )
     estimated_reading_time_in_minutes: int | None = strawberry.field(
         description="Minutes an adult would take to read the text, rounded up."
+    )
+    pages: list[ResponsiveImage] = strawberry.field(
+        description="The first pages of a PDF as pictures, at most four, in order; the first "
+        "is also the preview's `image` (the cover). Empty for other formats and for a PDF "
+        "that cannot be opened."
     )
 
 
