@@ -19,7 +19,9 @@ import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
 
-LOWER = frozenset({"fetching", "extraction", "sites", "files", "media", "model", "common"})
+LOWER = frozenset(
+    {"fetching", "extraction", "sites", "files", "media", "screenshots", "model", "common"}
+)
 # The bottom: packages every layer may use, which import nothing of ours but themselves.
 BOTTOM = frozenset({"model", "common"})
 UPPER = frozenset({"previews", "schema", "resolvers", "graph", "web", "cli", "app"})
