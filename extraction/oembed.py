@@ -49,6 +49,9 @@ class OEmbed:
     height: int | None = None
     # Plain text of the `html` member (a tweet's text, say), markup removed.
     text: str | None = None
+    # The `src` of the first <iframe> in `html`, absolute: the provider's player, which
+    # extraction/embeds.py accepts only on the provider's own player hosts.
+    player_url: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -165,6 +168,7 @@ def parse_oembed(body: bytes, *, base_url: str) -> OEmbed | None:
         width=size("width"),
         height=size("height"),
         text=html_text(data.get("html")),
+        player_url=iframe_src(data.get("html"), base_url),
     )
 
 
@@ -178,6 +182,17 @@ def html_text(markup: Any) -> str | None:
     if root is None:
         return None
     return clean_text(root.text(deep=True, separator=" "), MAX_TEXT_CHARS)
+
+
+def iframe_src(markup: Any, base_url: str) -> str | None:
+    """The first iframe's `src`, as an absolute http(s) URL; the markup itself is dropped."""
+    if not isinstance(markup, str) or "<iframe" not in markup.lower():
+        return None
+    if len(markup) > MAX_HTML_CHARS:
+        return None
+    frame = LexborHTMLParser(markup).css_first("iframe[src]")
+    src = frame.attributes.get("src") if frame is not None else None
+    return absolute_http_url(src, base_url) if src else None
 
 
 def _dimension(value: Any) -> int | None:

@@ -97,6 +97,18 @@ class ImageRef(msgspec.Struct, frozen=True):
     dominant_color: str | None = None
 
 
+class Embed(msgspec.Struct, frozen=True):
+    """A player a client may show inline: the provider's iframe `url`, accepted only on the
+    provider's own player hosts, and `html`, an iframe this service wrote around it."""
+
+    url: str
+    html: str
+    provider: str
+    width: int | None = None
+    height: int | None = None
+    aspect_ratio: float | None = None
+
+
 class Icon(msgspec.Struct, frozen=True):
     url: str
     width: int | None = None
@@ -514,6 +526,7 @@ class Preview(msgspec.Struct, frozen=True, tag="preview", tag_field="kind"):
     icon: Icon | None = None
     image: ImageRef | None = None
     details: Details | None = None
+    embed: Embed | None = None
 
 
 class Failure(msgspec.Struct, frozen=True, tag="failure", tag_field="kind"):

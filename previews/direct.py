@@ -22,6 +22,7 @@ from typing import Any, Final, Protocol, TypeVar
 
 import msgspec
 
+from extraction.embeds import find_embed
 from extraction.icons import fetchable_urls
 from extraction.metadata import read_metadata
 from extraction.oembed import OEmbed, oembed_url, parse_oembed, provider_endpoint
@@ -175,6 +176,7 @@ class DirectBackend:
                 or (oembed.text if oembed else None),
                 image=(site and site.image) or metadata.image or _oembed_image(oembed),
                 details=site.details if site else None,
+                embed=find_embed(url, registrable_domain(url), oembed),
             )
             stored = await self._with_media(preview)
             return msgspec.structs.replace(stored, icon=await icon)

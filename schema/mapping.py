@@ -22,6 +22,7 @@ import strawberry
 from strawberry.types.base import get_object_definition
 
 from model import record
+from schema.embed import Embed
 from schema.errors import PreviewError
 from schema.images import Icon, Image, ResponsiveImage
 from schema.link_types.registry import GRAPH_OBJECTS, LINK_KINDS
@@ -52,12 +53,26 @@ class _Common(TypedDict):
     description: str | None
     icon: Icon | None
     image: ResponsiveImage | None
+    embed: Embed | None
     request_id: str | None
 
 
 def link_id(url: str) -> str:
     """A short, stable id for a normalised URL (unique enough for client caches)."""
     return hashlib.sha256(url.encode()).hexdigest()[:32]
+
+
+def _embed(embed: record.Embed | None) -> Embed | None:
+    if embed is None:
+        return None
+    return Embed(
+        url=embed.url,
+        html=embed.html,
+        provider=embed.provider,
+        width=embed.width,
+        height=embed.height,
+        aspect_ratio=embed.aspect_ratio,
+    )
 
 
 def _count(value: int | None) -> Count | None:
@@ -210,6 +225,7 @@ def to_graph(outcome: record.Outcome, request_id: str | None = None) -> GraphRes
         description=outcome.description,
         icon=_icon(outcome.icon),
         image=responsive_image(outcome.image),
+        embed=_embed(outcome.embed),
         request_id=request_id,
     )
     details = outcome.details

@@ -558,6 +558,7 @@ _COMMON = frozenset(
         "description",
         "icon",
         "image",
+        "embed",
         "request_id",
     }
 )

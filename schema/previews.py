@@ -13,6 +13,7 @@ from datetime import datetime
 import strawberry
 
 from model.record import DETAILS_TYPES, Details
+from schema.embed import Embed
 from schema.enums import LinkType
 from schema.images import Icon, ResponsiveImage
 from schema.link_types.registry import LINK_KINDS, LinkKind
@@ -47,6 +48,10 @@ class LinkPreview:
     )
     icon: Icon | None = strawberry.field(description="The site's icon.")
     image: ResponsiveImage | None = strawberry.field(description="The page's representative image.")
+    embed: Embed | None = strawberry.field(
+        description="A player to show inline instead of the card, when the link has one "
+        "(a video, a post, a track); null otherwise."
+    )
     request_id: str | None = strawberry.field(
         description="The id of the request that answered (also in the X-Request-Id response "
         "header and the service's logs), to quote when reporting a wrong preview."
