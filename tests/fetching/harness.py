@@ -83,6 +83,7 @@ class SpyBackend(httpcore.AsyncNetworkBackend):
 
     def __init__(self) -> None:
         self.attempts: list[tuple[str, int]] = []
+        self.timeouts: list[float | None] = []  # each attempt's connect timeout
         self._real = httpcore.AnyIOBackend()
 
     async def connect_tcp(
@@ -94,6 +95,7 @@ class SpyBackend(httpcore.AsyncNetworkBackend):
         socket_options: Iterable[httpcore.SOCKET_OPTION] | None = None,
     ) -> httpcore.AsyncNetworkStream:
         self.attempts.append((host, port))
+        self.timeouts.append(timeout)
         if not ipaddress.ip_address(host).is_loopback:
             raise httpcore.ConnectError("the test backend never connects off loopback")
         return await self._real.connect_tcp(host, port, timeout, local_address, socket_options)
@@ -107,7 +109,8 @@ class SpyBackend(httpcore.AsyncNetworkBackend):
 
 class FakeDns:
     """`answers[name]` is a list of address lists, one per call (the last one repeats);
-    unknown names are NXDOMAIN. `delay` makes every answer slow."""
+    unknown names are NXDOMAIN. `delay` makes every answer slow; `abandoned` counts the slow
+    answers whose caller gave up on them (its deadline cancelled the lookup)."""
 
     def __init__(
         self,
@@ -119,11 +122,16 @@ class FakeDns:
         self.delay = delay
         self.errors = errors or {}  # name -> EAI_* code to fail with (SERVFAIL is EAI_AGAIN)
         self.calls: list[str] = []
+        self.abandoned = 0
 
     async def __call__(self, name: str) -> list[str]:
         self.calls.append(name)
         if self.delay:
-            await asyncio.sleep(self.delay)
+            try:
+                await asyncio.sleep(self.delay)
+            except asyncio.CancelledError:
+                self.abandoned += 1
+                raise
         if name in self.errors:
             raise socket.gaierror(self.errors[name], "lookup failed")
         script = self.answers.get(name)

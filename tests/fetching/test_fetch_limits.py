@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import asyncio
 import socket
-import time
 import tracemalloc
 from collections.abc import Iterator
 
@@ -39,11 +38,9 @@ async def assert_hung_up(origin: HostileOrigin, path: str, limit: int = 64 * MiB
 async def test_declared_length_over_the_cap_is_refused_unread(
     fetcher: SafeFetcher, origin: HostileOrigin
 ) -> None:  # C1: Content-Length 10 GB
-    started = time.monotonic()
     error = await fetch_error(fetcher, origin.url("/huge-length"))
     assert error_code(error) is ErrorCode.LINK_TOO_LARGE
     assert error.status == 200
-    assert time.monotonic() - started < 2
     await assert_hung_up(origin, "/huge-length")
 
 
@@ -138,23 +135,19 @@ async def test_a_slow_drip_cannot_stretch_the_deadline(
     make_fetcher: MakeFetcher, origin: HostileOrigin
 ) -> None:  # C5: each byte arrives well within any per-read timeout
     fetcher = make_fetcher(total_timeout=1.5)
-    started = time.monotonic()
     error = await asyncio.wait_for(fetch_error(fetcher, origin.url("/drip")), 10)
-    elapsed = time.monotonic() - started
     assert error_code(error) is ErrorCode.LINK_TOOK_TOO_LONG
     assert error.status == 200
-    assert 1.4 < elapsed < 2.5
+    await assert_hung_up(origin, "/drip")
 
 
 async def test_an_origin_that_never_answers_times_out(
     make_fetcher: MakeFetcher, origin: HostileOrigin
 ) -> None:  # C6
     fetcher = make_fetcher(total_timeout=0.5)
-    started = time.monotonic()
     error = await asyncio.wait_for(fetch_error(fetcher, origin.url("/silent")), 10)
     assert error_code(error) is ErrorCode.LINK_TOOK_TOO_LONG
     assert error.status is None
-    assert time.monotonic() - started < 1.5
 
 
 @pytest.fixture
@@ -183,12 +176,12 @@ async def test_blackholed_records_share_one_connect_budget(
     port = blackholes[0].split(":")[1]
     dns.answers["blackhole.example"] = [[address.split(":")[0] for address in blackholes]]
     fetcher = make_fetcher(connect_timeout=0.6)
-    started = time.monotonic()
     error = await fetch_error(fetcher, f"http://blackhole.example:{port}/")
-    elapsed = time.monotonic() - started
     assert error_code(error) is ErrorCode.LINK_CONNECTION_ERROR
     assert len(spy.attempts) == 3  # every record was tried...
-    assert elapsed < 1.0  # ...within one budget, not three
+    given = [timeout for timeout in spy.timeouts if timeout is not None]
+    assert len(given) == 3
+    assert sum(given) <= 0.6 + 1e-6  # ...within one budget, not three
 
 
 async def test_a_blackholed_first_record_leaves_time_for_the_next(

@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import ipaddress
 import socket
-import time
 
 import pytest
 
@@ -293,9 +292,8 @@ async def test_dns_failures_fail_closed_within_the_dns_timeout(
     for name, value in dns_setup.items():
         setattr(dns, name, value)
     fetcher = make_fetcher(dns_timeout=0.3)
-    started = time.monotonic()
     error = await assert_refused(fetcher, "http://broken.example/", ErrorCode.LINK_CONNECTION_ERROR)
-    assert time.monotonic() - started < 1.0
+    assert dns.abandoned == (1 if dns.delay else 0), "the slow answer was given up on"
     assert error.message == "the link's host could not be resolved"  # one message: no DNS oracle
     assert spy.attempts == []
 

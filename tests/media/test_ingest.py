@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import asyncio
 import threading
-import time
 from pathlib import Path
 
 import httpx
@@ -202,9 +201,8 @@ async def test_slow_image_times_out_to_none(image_origin: ImageOrigin, tmp_path:
             data_dir=tmp_path, media_key="", public_url=PUBLIC_URL, fetcher=fetcher
         )
         url = image_origin.serve("/slow.jpg", images.jpeg(64, 64), delay=2.0)
-        started = time.monotonic()
+        # Without the deadline the image would arrive after 2 s and be kept.
         assert await service.ingest_image(ImageRef(source_url=url)) is None
-        assert time.monotonic() - started < 1.5
         assert image_origin.count("/slow.jpg") == 1
         await service.aclose()
 
