@@ -24,6 +24,8 @@ _RANGES = {GRAPHQL_RESPONSE: 3, JSON: 2, "application/*": 1, "*/*": 0}
 def negotiate(accept: str) -> str:
     """The media type to answer with, by the highest quality and then the most specific
     range; ranges that name `application/json` or a wildcard get `application/json`."""
+    if not accept or accept == JSON:
+        return JSON  # most requests: no parsing
     best, best_rank = JSON, (0.0, -1)
     for item in accept.split(","):
         media_range, *parameters = item.split(";")
