@@ -12,6 +12,7 @@ from strawberry.schema.config import StrawberryConfig
 
 from resolvers.mutation import Mutation
 from resolvers.query import Query
+from schema.error_log import Schema
 from schema.limits import QueryLimits, limit_extensions
 from schema.previews import LinkPreview
 from schema.results import PREVIEW_TYPES
@@ -19,8 +20,9 @@ from schema.scalars import SCALARS
 
 
 def build_schema(limits: QueryLimits | None = None) -> strawberry.Schema:
-    """The schema, with the request limits the app enforces (they do not change its SDL)."""
-    return strawberry.Schema(
+    """The schema, with the request limits the app enforces (they do not change its SDL),
+    logging client mistakes at INFO (schema/error_log.py)."""
+    return Schema(
         query=Query,
         mutation=Mutation,
         types=[LinkPreview, *PREVIEW_TYPES],

@@ -1,6 +1,7 @@
 // GraphQL Code Generator: types for the operations in *.graphql, checked against the schema
 // the server publishes (../schema.graphql), plus Apollo Client's possibleTypes map for the
-// LinkPreview interface and the PreviewResult union.
+// LinkPreview interface and the PreviewResult union, and its typePolicies (type-policies.cjs:
+// objects inside a preview are merged, not replaced, when two operations select them).
 import type { CodegenConfig } from "@graphql-codegen/cli";
 
 const config: CodegenConfig = {
@@ -25,6 +26,9 @@ const config: CodegenConfig = {
     "generated/possible-types.json": {
       plugins: ["fragment-matcher"],
       config: { apolloClientVersion: 3 },
+    },
+    "generated/type-policies.json": {
+      plugins: ["./type-policies.cjs"],
     },
   },
 };

@@ -7,7 +7,19 @@ the app behind them.
 
 from __future__ import annotations
 
+import re
+
 from starlette.types import Message, Receive, Scope
+
+# The deepest JSON a request body may nest. A GraphQL request is an object holding variables
+# and extensions a few levels deep; a thousand levels is an attack on the parser (the standard
+# library's recursion limit, orjson's own 1 024 levels) or on any code that walks the value.
+MAX_JSON_DEPTH = 64
+
+_STRING = re.compile(rb'"(?:[^"\\]|\\.)*"', re.DOTALL)
+# Arrays and objects alike become parentheses: depth is all this check is about.
+_PARENTHESES = bytes.maketrans(b"[]{}", b"()()")
+_NOT_BRACKETS = bytes(b for b in range(256) if b not in b"[]{}")
 
 
 def is_json_request(scope: Scope) -> bool:
@@ -40,3 +52,25 @@ def replay(body: bytes, receive: Receive) -> Receive:
         return await receive()
 
     return replaying_receive
+
+
+def too_deep(body: bytes | str, limit: int = MAX_JSON_DEPTH) -> bool:
+    """Whether JSON text nests arrays and objects more than `limit` levels, found without
+    parsing it: strings dropped, only brackets kept, then one level of innermost pairs
+    removed per pass (at most `limit` passes, each a C-speed scan of what is left). Text
+    whose brackets do not pair up is mostly left to the parser to refuse as not JSON."""
+    data = body.encode("utf-8", "surrogatepass") if isinstance(body, str) else body
+    if data.count(b"[") + data.count(b"{") <= limit:
+        return False  # the common case: a small body cannot nest deeper than its brackets
+    nesting = _STRING.sub(b"", data).translate(_PARENTHESES, _NOT_BRACKETS)
+    run = b"(" * (limit + 1)  # opened more than `limit` times in a row: deep (or not JSON)
+    for _ in range(limit):
+        if run in nesting:
+            return True
+        # `replace` matches in the text as it was, so a pair one removal makes is left for
+        # the next pass: each pass peels exactly one level.
+        peeled = nesting.replace(b"()", b"")
+        if not peeled or len(peeled) == len(nesting):
+            return False  # all paired within the limit, or what is left does not pair: not JSON
+        nesting = peeled
+    return b"()" in nesting or run in nesting

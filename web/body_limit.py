@@ -7,9 +7,9 @@ cannot make the server buffer megabytes of query text just to reject it later.
 
 from __future__ import annotations
 
-import json
-
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+from web.responses import send_error
 
 
 class _TooLargeError(Exception):
@@ -29,7 +29,7 @@ class BodyLimit:
         declared = headers.get(b"content-length", b"")
         if declared.isdigit():
             if int(declared) > self.max_bytes:
-                await self._refuse(send)
+                await self._refuse(scope, send)
                 return
             # The server reads exactly the declared length as the body (more bytes would be
             # the next request), so there is nothing left to count.
@@ -57,28 +57,14 @@ class BodyLimit:
             await self.app(scope, counting_receive, tracking_send)
         except _TooLargeError:
             if not started:
-                await self._refuse(send)
+                await self._refuse(scope, send)
 
-    async def _refuse(self, send: Send) -> None:
-        body = json.dumps(
-            {
-                "errors": [
-                    {
-                        "message": f"The request body is over {self.max_bytes} bytes.",
-                        "extensions": {"code": "BODY_TOO_LARGE"},
-                    }
-                ]
-            }
-        ).encode()
-        await send(
-            {
-                "type": "http.response.start",
-                "status": 413,
-                "headers": [
-                    (b"content-type", b"application/json"),
-                    (b"content-length", str(len(body)).encode()),
-                    (b"connection", b"close"),
-                ],
-            }
+    async def _refuse(self, scope: Scope, send: Send) -> None:
+        await send_error(
+            scope,
+            send,
+            413,
+            f"The request body is over {self.max_bytes} bytes.",
+            "BODY_TOO_LARGE",
+            [(b"connection", b"close")],
         )
-        await send({"type": "http.response.body", "body": body})

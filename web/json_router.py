@@ -14,6 +14,12 @@ millisecond: FastAPI's dependency injection of the context and the view's respon
 machinery would cost more than the plan itself. It reads only the plainest body (the view's
 own checks: a JSON object, its query a string, its variables and extensions objects) and
 hands anything else to the view's own `run`, so both paths accept exactly the same requests.
+
+Every answer, planned or not, refusal or not, is GraphQL-shaped JSON in the media type the
+client accepts (web/media.py): with `application/graphql-response+json`, a request that could
+not run is a 400 without `data`, as the GraphQL-over-HTTP spec says. Strawberry's own refusals
+(a batch, GET, an unknown operation...) come as `HTTPException`s with a plain-text reason;
+they are answered as `{"errors":[{"message", "extensions":{"code"}}]}` too.
 """
 
 from __future__ import annotations
@@ -25,14 +31,17 @@ from typing import Any, Protocol
 import orjson
 from cross_web import HTTPException
 from fastapi import Request, Response
-from fastapi.responses import PlainTextResponse
 from fastapi.routing import APIRoute
 from strawberry.fastapi import BaseContext
 from strawberry.http import GraphQLRequestData
 from strawberry.schema import BaseSchema
 from strawberry.types import ExecutionResult
+from strawberry.types.unset import UNSET
 
+from web.bodies import too_deep
 from web.graphiql import LocalGraphiQLRouter
+from web.media import GRAPHQL_RESPONSE, negotiate
+from web.responses import error_body
 
 
 class Planner(Protocol):
@@ -71,30 +80,62 @@ class JsonRouter(LocalGraphiQLRouter):
         than a planned answer."""
         context = await self._context_getter(request)
         context.request = request
+        media_type = negotiate(request.headers.get("accept", ""))
         data: Any = None  # not read here: Strawberry reads and judges it
         if _is_json(request):
             # Read once, for the refusal below and the plan; Strawberry reads its own copy.
+            body = await request.body()
+            if too_deep(body):
+                return _refusal(_TOO_DEEP, "JSON_TOO_DEEP", 400, media_type)
             try:
-                data = orjson.loads(await request.body())
+                data = orjson.loads(body)
             except orjson.JSONDecodeError:
-                return _bad_request(_NOT_JSON)
+                return _refusal(_NOT_JSON, "BAD_REQUEST", 400, media_type)
             if not isinstance(data, dict | list):
                 # Strawberry's body parser would call `.get` on it: a 500, not a 400.
-                return _bad_request(_NOT_AN_OBJECT)
+                return _refusal(_NOT_AN_OBJECT, "BAD_REQUEST", 400, media_type)
         if type(data) is dict:
-            body = await self._planned(request, data, context)
-            if body is not None:
-                return Response(body, media_type="application/json")
+            planned = await self._planned(request, data, context)
+            if planned is not None:
+                return Response(planned, media_type=media_type)
         # Where a resolver may set headers, as FastAPI's would be: empty, with no length.
         # Made only here: a plan sets no headers.
         response = Response()
         del response.headers["content-length"]
         context.response = response
         self.temporal_response = response  # Strawberry's sub-response for this request
+        answer = await self.run(request=request, context=context, root_value=None)
+        if media_type == GRAPHQL_RESPONSE and _is_json_answer(answer):
+            answer.headers["content-type"] = GRAPHQL_RESPONSE
+            if getattr(request.state, "graphql_did_not_run", False):
+                answer.status_code = 400
+        return answer
+
+    async def run(  # type: ignore[override]  # HTTP only: the app serves no websockets here
+        self, request: Request, context: Any = UNSET, root_value: Any = UNSET
+    ) -> Response:
+        """Strawberry's run, with its refusals (raised as plain-text `HTTPException`s) answered
+        as GraphQL-shaped JSON with a code, for GET and POST alike."""
         try:
-            return await self.run(request=request, context=context, root_value=None)
+            return await super().run(request=request, context=context, root_value=root_value)
         except HTTPException as error:
-            return PlainTextResponse(error.reason, status_code=error.status_code)
+            status, code, message = _strawberry_refusal(error)
+            media_type = negotiate(request.headers.get("accept", ""))
+            refusal = _refusal(message, code, status, media_type)
+            if status == 405:
+                refusal.headers["allow"] = "POST"
+            return refusal
+
+    async def process_result(self, request: Request, result: ExecutionResult) -> Any:
+        """A request that could not run (it did not parse, validate or coerce: errors and no
+        data, none of them from a field) is marked for `answer_post`; answered as
+        `application/graphql-response+json` it has no `data` entry, as the spec says."""
+        processed = await super().process_result(request, result)
+        if result.data is None and result.errors and all(e.path is None for e in result.errors):
+            request.state.graphql_did_not_run = True
+            if negotiate(request.headers.get("accept", "")) == GRAPHQL_RESPONSE:
+                processed.pop("data", None)
+        return processed
 
     async def _planned(
         self, request: Request, data: dict[str, Any], context: BaseContext
@@ -145,7 +186,10 @@ class JsonRouter(LocalGraphiQLRouter):
 
     def decode_json(self, data: str | bytes) -> object:
         """orjson reads a body several times faster; what it refuses (NaN, lone surrogates)
-        the standard decoder reads, or refuses, as before."""
+        the standard decoder reads, or refuses, as before. JSON nested too deep for either
+        (GET's `variables`, a multipart form's `operations`) is refused before parsing."""
+        if too_deep(data):
+            raise HTTPException(400, _TOO_DEEP)
         try:
             return orjson.loads(data)
         except orjson.JSONDecodeError:
@@ -161,6 +205,48 @@ class JsonRouter(LocalGraphiQLRouter):
 # What a JSON body must be, said to the client that sent something else.
 _NOT_JSON = "The request body is not JSON (it must be UTF-8 JSON text)."
 _NOT_AN_OBJECT = "The request body must be a JSON object with a `query` string."
+_TOO_DEEP = "The request's JSON nests arrays and objects too deeply."
+
+# Strawberry's refusals, by the start of their reason: the status and code we answer with,
+# and the message, or None to keep Strawberry's.
+_STRAWBERRY_REFUSALS: tuple[tuple[str, int, str, str | None], ...] = (
+    (
+        "Batching is not enabled",
+        400,
+        "BATCHING_NOT_SUPPORTED",
+        "Batched operations (a JSON array) are not accepted: send one operation per request; "
+        "`previews(urls:)` answers many links in one.",
+    ),
+    (
+        "queries are not allowed when using GET",
+        405,
+        "METHOD_NOT_ALLOWED",
+        "Operations are accepted over POST only (`GET /graphql` serves GraphiQL).",
+    ),
+    (
+        "mutations are not allowed when using GET",
+        405,
+        "METHOD_NOT_ALLOWED",
+        "Operations are accepted over POST only (`GET /graphql` serves GraphiQL).",
+    ),
+    (
+        "Unsupported content type",
+        415,
+        "UNSUPPORTED_MEDIA_TYPE",
+        "The request body must be `application/json`.",
+    ),
+    ("Unknown operation named", 400, "OPERATION_NOT_FOUND", None),
+    (_TOO_DEEP, 400, "JSON_TOO_DEEP", None),
+)
+_CODE_OF_STATUS = {400: "BAD_REQUEST", 404: "NOT_FOUND", 405: "METHOD_NOT_ALLOWED"}
+
+
+def _strawberry_refusal(error: HTTPException) -> tuple[int, str, str]:
+    for start, status, code, message in _STRAWBERRY_REFUSALS:
+        if error.reason.startswith(start):
+            return status, code, message or error.reason
+    status = error.status_code
+    return status, _CODE_OF_STATUS.get(status, "BAD_REQUEST"), error.reason
 
 
 def _is_json(request: Request) -> bool:
@@ -168,6 +254,10 @@ def _is_json(request: Request) -> bool:
     return media_type.strip().lower() == "application/json"
 
 
-def _bad_request(message: str) -> Response:
-    body = {"errors": [{"message": message, "extensions": {"code": "BAD_REQUEST"}}]}
-    return Response(orjson.dumps(body), status_code=400, media_type="application/json")
+def _is_json_answer(response: Response) -> bool:
+    """An answer Strawberry encoded whole as JSON (not a stream, not the IDE's page)."""
+    return response.headers.get("content-type", "").startswith("application/json")
+
+
+def _refusal(message: str, code: str, status: int, media_type: str) -> Response:
+    return Response(error_body(message, code), status_code=status, media_type=media_type)

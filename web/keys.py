@@ -82,6 +82,7 @@ class RequireApiKey:
         client = self.keys.identify(authorization)
         if client is None:
             await send_error(
+                scope,
                 send,
                 401,
                 "A valid API key is required: send `Authorization: Bearer <key>`.",

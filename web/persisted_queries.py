@@ -22,7 +22,8 @@ from typing import Any, Protocol
 from starlette.types import ASGIApp, Receive, Scope, Send
 
 from common.memo import TtlLru
-from web.bodies import is_json_request, read_body, replay
+from web.bodies import is_json_request, read_body, replay, too_deep
+from web.responses import send_error
 
 _HASH = re.compile(r"[0-9a-fA-F]{64}")
 
@@ -119,7 +120,8 @@ class PersistedQueries:
             await self.app(scope, replay(body, receive), send)
             return
         try:
-            payload = json.loads(body)
+            # Too deep to parse safely: passed on as is, for the router to refuse.
+            payload = None if too_deep(body) else json.loads(body)
         except ValueError:
             payload = None
         try:
@@ -127,7 +129,7 @@ class PersistedQueries:
                 await resolve_persisted(payload, self.store) if isinstance(payload, dict) else None
             )
         except _RefusalError as refusal:
-            await _refuse(send, refusal)
+            await _refuse(scope, send, refusal)
             return
         if rewritten is not None and rewritten is not payload:
             body = json.dumps(rewritten).encode()
@@ -141,18 +143,5 @@ def _with_length(scope: Scope, length: int) -> list[tuple[bytes, bytes]]:
     return headers
 
 
-async def _refuse(send: Send, refusal: _RefusalError) -> None:
-    body = json.dumps(
-        {"errors": [{"message": refusal.message, "extensions": {"code": refusal.code}}]}
-    ).encode()
-    await send(
-        {
-            "type": "http.response.start",
-            "status": refusal.status,
-            "headers": [
-                (b"content-type", b"application/json"),
-                (b"content-length", str(len(body)).encode()),
-            ],
-        }
-    )
-    await send({"type": "http.response.body", "body": body})
+async def _refuse(scope: Scope, send: Send, refusal: _RefusalError) -> None:
+    await send_error(scope, send, refusal.status, refusal.message, refusal.code)

@@ -133,6 +133,7 @@ class RateLimit:
         if level < 1:
             retry = max(1, math.ceil((1 - level) / self.budget.refill))
             await send_error(
+                scope,
                 send,
                 429,
                 f"This client is over its request budget; retry in {retry} s.",

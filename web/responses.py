@@ -2,28 +2,37 @@
 
 from __future__ import annotations
 
-import json
 from collections.abc import Sequence
 
-from starlette.types import Send
+import orjson
+from starlette.types import Scope, Send
+
+from web.media import negotiate_scope
+
+
+def error_body(message: str, code: str) -> bytes:
+    """`{"errors":[{"message", "extensions":{"code"}}]}`: a refusal parsed the same way as any
+    other GraphQL error, its code for a program to switch on."""
+    return orjson.dumps({"errors": [{"message": message, "extensions": {"code": code}}]})
 
 
 async def send_error(
+    scope: Scope,
     send: Send,
     status: int,
     message: str,
     code: str,
     headers: Sequence[tuple[bytes, bytes]] = (),
 ) -> None:
-    """Send `{"errors":[{"message", "extensions":{"code"}}]}` with `status`, so clients parse
-    a refusal the same way as any other GraphQL error."""
-    body = json.dumps({"errors": [{"message": message, "extensions": {"code": code}}]}).encode()
+    """Send `error_body` with `status`, as the media type the request accepts
+    (web/media.py), so a refusal reads like any other GraphQL answer."""
+    body = error_body(message, code)
     await send(
         {
             "type": "http.response.start",
             "status": status,
             "headers": [
-                (b"content-type", b"application/json"),
+                (b"content-type", negotiate_scope(scope).encode()),
                 (b"content-length", str(len(body)).encode()),
                 *headers,
             ],

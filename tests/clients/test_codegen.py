@@ -8,63 +8,16 @@ never writes into the working tree apart from the npm cache folder `examples/nod
 
 from __future__ import annotations
 
-import fcntl
-import hashlib
 import json
-import shutil
-import subprocess
-import tempfile
 from pathlib import Path
 
 import graphql
-import pytest
+
+from tests.support.npm import npm
 
 ROOT = Path(__file__).resolve().parents[2]
 EXAMPLES = ROOT / "examples"
 SCHEMA = ROOT / "schema.graphql"
-STAMP = ".linkgraph-lock-sha256"
-
-
-def npm(folder: Path, *args: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        ["npm", *args], cwd=folder, capture_output=True, text=True, timeout=600, check=False
-    )
-
-
-def install(folder: Path) -> Path:
-    """`npm ci` once per package-lock.json: a stamp in node_modules remembers which lock it
-    installed, so reruns cost nothing and a changed lock reinstalls. Two suites running at
-    once on one checkout take turns (a file lock), so neither sees a half-installed folder."""
-    lock = hashlib.sha256((folder / "package-lock.json").read_bytes()).hexdigest()
-    stamp = folder / "node_modules" / STAMP
-    turn = (
-        Path(tempfile.gettempdir())
-        / f"linkgraph-npm-{hashlib.sha256(bytes(folder)).hexdigest()[:16]}"
-    )
-    with turn.open("w") as held:
-        fcntl.flock(held, fcntl.LOCK_EX)
-        if not (stamp.is_file() and stamp.read_text() == lock):
-            done = npm(folder, "ci", "--no-audit", "--no-fund", "--loglevel=error")
-            assert done.returncode == 0, done.stderr
-            stamp.write_text(lock)
-    return folder / "node_modules"
-
-
-@pytest.fixture(scope="module")
-def generated(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    assert shutil.which("npm"), "npm is needed (scripts/test installs it)"
-    modules = install(EXAMPLES)
-    work = tmp_path_factory.mktemp("codegen")
-    shutil.copy(SCHEMA, work / "schema.graphql")
-    project = work / "examples"
-    project.mkdir()
-    for path in EXAMPLES.iterdir():
-        if path.is_file():
-            shutil.copy(path, project / path.name)
-    (project / "node_modules").symlink_to(modules, target_is_directory=True)
-    done = npm(project, "exec", "--offline", "--", "graphql-codegen", "--config", "codegen.ts")
-    assert done.returncode == 0, done.stdout + done.stderr
-    return project
 
 
 def test_the_typescript_client_type_checks_against_the_generated_types(generated: Path) -> None:
@@ -110,3 +63,21 @@ def test_generated_operation_types_name_each_operation(generated: Path) -> None:
         assert f"export type {operation} =" in source
     for fragment in ("LinkCardFragment", "TiktokUserCardFragment", "PreviewProblemFragment"):
         assert f"export type {fragment} =" in source
+
+
+def test_type_policies_merge_every_object_without_a_stable_id(generated: Path) -> None:
+    schema = graphql.build_schema(SCHEMA.read_text(encoding="utf-8"))
+    policies = json.loads((generated / "generated" / "type-policies.json").read_text())
+    merged = {name for name, policy in policies["typePolicies"].items() if policy["merge"]}
+    owned = set()
+    for name, graphql_type in schema.type_map.items():
+        if not isinstance(graphql_type, graphql.GraphQLObjectType) or name.startswith("__"):
+            continue
+        if name in {"Query", "Mutation"}:
+            continue
+        id_field = graphql_type.fields.get("id")
+        if id_field is None or not graphql.is_non_null_type(id_field.type):
+            owned.add(name)
+    assert "TiktokUser" in owned
+    assert "TiktokUserPreview" not in owned  # normalised by its own `id: ID!`
+    assert merged == owned

@@ -48,7 +48,7 @@ def _own_types() -> list[object]:
     ]
 
 
-def test_every_type_field_and_argument_is_described() -> None:
+def test_every_type_field_argument_and_enum_value_is_described() -> None:
     missing = []
     for graphql_type in _own_types():
         name = graphql_type.name  # type: ignore[attr-defined]
@@ -63,6 +63,13 @@ def test_every_type_field_and_argument_is_described() -> None:
                     for arg_name, arg in field.args.items()
                     if not arg.description
                 )
+        if isinstance(graphql_type, GraphQLEnumType):
+            # Apps switch on these (PreviewErrorCode above all): each value says what it means.
+            missing.extend(
+                f"{name}.{value_name}"
+                for value_name, value in graphql_type.values.items()
+                if not value.description
+            )
     assert missing == []
 
 
