@@ -12,6 +12,7 @@ import sys
 import time
 from collections.abc import AsyncIterator, Callable
 from contextlib import AsyncExitStack, asynccontextmanager
+from pathlib import Path
 from urllib.parse import urlsplit
 
 from fastapi import FastAPI
@@ -20,6 +21,8 @@ from fetching import FetchPolicy, SafeFetcher
 from fetching.host_limit import HostRate
 from graph import build_schema
 from media import ImageLimits, build_media_service, media_router
+from media.s3_store import S3Credentials, S3MediaStore
+from media.stores import open_media_store
 from previews.backend import Backend
 from previews.caches import open_cache
 from previews.direct import DirectBackend, MediaIngest
@@ -79,6 +82,16 @@ def rate_buckets(settings: Settings) -> Buckets:
     if url.startswith(("redis://", "rediss://")):
         return RedisBuckets.from_url(url, rate_budget(settings))
     return MemoryBuckets(rate_budget(settings))
+
+
+def s3_credentials(settings: Settings) -> S3Credentials:
+    secret = settings.s3_secret_access_key
+    return S3Credentials(
+        endpoint=settings.s3_endpoint,
+        access_key_id=settings.s3_access_key_id,
+        secret_access_key=secret.get_secret_value() if secret else None,
+        region=settings.s3_region,
+    )
 
 
 def _origin(url: str) -> str:
@@ -148,7 +161,13 @@ def create_app(
             policy = fetch_policy(settings)
             fetcher = SafeFetcher(policy, observer=metrics)
             stack.push_async_callback(fetcher.aclose)
+            store = open_media_store(
+                settings.media_url, data_dir=settings.data_dir, credentials=s3_credentials(settings)
+            )
+            if isinstance(store, S3MediaStore):
+                app.state.readiness["media"] = store.ping
             media = build_media_service(
+                store=store,
                 data_dir=settings.data_dir,
                 media_key=settings.media_key,
                 public_url=settings.public_url,
@@ -219,7 +238,11 @@ def create_app(
     app.state.metrics = metrics
     app.add_middleware(RequestId, record=HttpMetrics(metrics).record)
     # The cache adds its own probe once the lifespan has opened it.
-    app.state.readiness = {"media": writable_dir_probe(settings.data_dir / "media")}
+    # (An S3 media store swaps its own probe in when the lifespan opens it.)
+    media_dir = settings.data_dir / "media"
+    if settings.media_url and not settings.media_url.startswith("s3://"):
+        media_dir = Path(settings.media_url.removeprefix("file://"))
+    app.state.readiness = {"media": writable_dir_probe(media_dir)}
     app.include_router(graphql, prefix="/graphql")
     app.include_router(health_router(timeout=settings.ready_timeout))
     app.include_router(metrics_router(metrics))
