@@ -7,6 +7,8 @@ it (tests, the CLI) touches no files.
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
 import logging
 import sys
 import time
@@ -20,7 +22,7 @@ from fastapi import FastAPI
 from fetching import FetchPolicy, SafeFetcher
 from fetching.host_limit import HostRate
 from graph import build_schema
-from media import ImageLimits, build_media_service, media_router
+from media import ImageLimits, MediaService, build_media_service, media_router
 from media.s3_store import S3Credentials, S3MediaStore
 from media.stores import open_media_store
 from previews.backend import Backend
@@ -28,6 +30,7 @@ from previews.caches import open_cache
 from previews.direct import DirectBackend, MediaIngest
 from previews.peekalink import PeekalinkBackend
 from previews.service import PreviewService
+from previews.sqlite_cache import SqliteCache
 from resolvers.plans import Plans
 from schema.limits import QueryLimits
 from settings import ConfigurationError, Settings, load_settings, require_backend_settings
@@ -38,7 +41,7 @@ from web.cors import add_cors
 from web.graph_context import get_context
 from web.graphiql import graphiql_assets_router
 from web.graphql_lane import GraphqlLane
-from web.health import health_router, writable_dir_probe
+from web.health import free_space_probe, health_router, writable_dir_probe
 from web.json_router import JsonRouter
 from web.keys import ApiKeys, RequireApiKey, read_keys
 from web.logs import configure_logging
@@ -125,6 +128,29 @@ def build_backend(settings: Settings, fetcher: SafeFetcher, media: MediaIngest) 
     )
 
 
+async def keep_within_budgets(media: MediaService, cache: object, interval: float) -> None:
+    """The retention loop: a sweep at start-up (crash leftovers, a budget lowered since the
+    last run), then one every `interval` seconds. A failing sweep is logged and retried."""
+    while True:
+        if media.retention is not None:
+            try:
+                await media.retention.sweep()
+            except Exception:
+                log.exception("media retention sweep failed")
+        if isinstance(cache, SqliteCache):
+            try:
+                await cache.trim()
+            except Exception:
+                log.exception("preview cache trim failed")
+        await asyncio.sleep(interval)
+
+
+async def _cancel(task: asyncio.Task[None]) -> None:
+    task.cancel()
+    with contextlib.suppress(asyncio.CancelledError):
+        await task
+
+
 def with_public_url(settings: Settings, address: tuple[str, int] | None) -> Settings:
     """`settings` with its public URL filled in, when unset, from the address the server
     was started on (`address`, else uvicorn's command line, else uvicorn's default)."""
@@ -177,11 +203,19 @@ def create_app(
                     max_pixels=settings.max_image_pixels,
                     concurrency=settings.image_concurrency,
                 ),
+                max_bytes=settings.media_max_bytes,
+                # Past the cache's whole lifetime no cached preview names it any more: a
+                # refresh stores its images again, which counts as a use.
+                orphan_age=settings.cache_ttl + settings.stale_ttl,
+                clock=clock,
             )
             stack.push_async_callback(media.aclose)
             app.include_router(media_router(media))
             cache = open_cache(
-                settings.resolved_cache_url, stale_ttl=settings.stale_ttl, clock=clock
+                settings.resolved_cache_url,
+                stale_ttl=settings.stale_ttl,
+                clock=clock,
+                max_bytes=settings.cache_max_bytes,
             )
             backend = build_backend(settings, fetcher, media)
             service = PreviewService(
@@ -193,8 +227,14 @@ def create_app(
                 url_policy=policy,
                 observer=metrics,
                 clock=clock,
+                holds_media=media.holds if settings.backend == "direct" else None,
             )
             stack.push_async_callback(service.aclose)
+            retention = asyncio.create_task(
+                keep_within_budgets(media, cache, settings.retention_interval)
+            )
+            stack.push_async_callback(_cancel, retention)
+            app.state.media = media
             app.state.previews = service
             app.state.readiness["cache"] = cache.ping
             yield
@@ -243,6 +283,8 @@ def create_app(
     if settings.media_url and not settings.media_url.startswith("s3://"):
         media_dir = Path(settings.media_url.removeprefix("file://"))
     app.state.readiness = {"media": writable_dir_probe(media_dir)}
+    if settings.min_free_bytes:
+        app.state.readiness["disk"] = free_space_probe(settings.data_dir, settings.min_free_bytes)
     app.include_router(graphql, prefix="/graphql")
     app.include_router(health_router(timeout=settings.ready_timeout))
     app.include_router(metrics_router(metrics))

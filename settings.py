@@ -182,6 +182,30 @@ class Settings(BaseSettings):
         default=None, description="S3 secret key; never logged."
     )
     s3_region: str = Field(default="us-east-1", description="S3 region the bucket is in.")
+    media_max_bytes: int = Field(
+        default=5 * 1024**3,
+        ge=0,
+        description="Bytes the media store may hold; past it the least recently served media "
+        "are removed (to 90%). 0: no budget.",
+    )
+    cache_max_bytes: int = Field(
+        default=1024**3,
+        ge=0,
+        description="Bytes the SQLite cache file may hold; past it the least recently served "
+        "previews are removed (to 90%). 0: no budget.",
+    )
+    retention_interval: float = Field(
+        default=300.0,
+        gt=0,
+        description="Seconds between retention sweeps (media and cache budgets, orphans, "
+        "crash leftovers).",
+    )
+    min_free_bytes: int = Field(
+        default=256 * 1024**2,
+        ge=0,
+        description="Free bytes on the data directory's filesystem below which /readyz says "
+        "not ready; 0 turns the check off.",
+    )
 
     @cached_property
     def allowed_networks(self) -> tuple[Network, ...]:
