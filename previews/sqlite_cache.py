@@ -168,10 +168,14 @@ class SqliteCache:
             self._writes += 1
             if self._writes % _SWEEP_EVERY == 0:
                 self._db.execute("DELETE FROM entries WHERE stale_until <= ?", (now,))
-                self._db.execute("PRAGMA incremental_vacuum").fetchall()
+                self._give_back_free_pages()
 
     async def put(self, key: str, outcome: Outcome, ttl: float) -> None:
         await asyncio.to_thread(self._put, key, outcome, ttl, self._clock())
+
+    def _give_back_free_pages(self) -> None:
+        # executescript steps the pragma to its end; execute() would free a single page.
+        self._db.executescript("PRAGMA incremental_vacuum;")
 
     def used_bytes(self) -> int:
         """Bytes the file holds in live pages (free pages are given back by `trim`)."""
@@ -211,7 +215,7 @@ class SqliteCache:
                     "(SELECT key FROM entries ORDER BY served LIMIT ?)",
                     (share,),
                 ).rowcount
-            self._db.execute("PRAGMA incremental_vacuum").fetchall()
+            self._give_back_free_pages()
         if removed:
             log.info("preview cache trimmed: %d entries removed", removed)
         return removed
