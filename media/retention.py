@@ -78,6 +78,8 @@ class MediaRetention:
         self._db = sqlite3.connect(ledger, check_same_thread=False, isolation_level=None)
         self._db.execute("PRAGMA journal_mode=WAL")
         self._db.execute("PRAGMA synchronous=NORMAL")
+        # Workers sharing the data directory share the ledger: wait for another's sweep.
+        self._db.execute("PRAGMA busy_timeout=10000")
         self._db.execute(_SCHEMA)
         self._db_lock = threading.Lock()
         self._sweep_lock = asyncio.Lock()

@@ -67,10 +67,10 @@ MAX_ICON_TRIES = 3
 RECENT_ICONS: Final = 4096
 ICON_TTL: Final = 3600.0
 FAILED_ICON_TTL: Final = 900.0
-# Keys found present are trusted this long before `holds` asks the store again: a stat on a
-# directory is cheap (0: ask every time), a HEAD on a bucket is not.
-FILE_VERIFY_TTL: Final = 0.0
-REMOTE_VERIFY_TTL: Final = 60.0
+# Keys found present are trusted this long before `holds` asks the store again, so a warm
+# batch of cached previews costs no stat or HEAD per image; a key known gone (a /media 404 on
+# a URL we signed, or the retention sweep) is acted on at once.
+VERIFY_TTL: Final = 60.0
 # Keys known present / known gone, remembered at most.
 MAX_CHECKED_KEYS: Final = 65_536
 _record_json = msgspec.json.Encoder()
@@ -120,7 +120,7 @@ class MediaService:
         public_url: str,
         limits: ImageLimits | None = None,
         retention: MediaRetention | None = None,
-        verify_ttl: float = FILE_VERIFY_TTL,
+        verify_ttl: float = VERIFY_TTL,
         clock: Callable[[], float] = time.monotonic,
     ) -> None:
         """`retention` is told of every use (stored, served) and tells back what it removed;
@@ -329,6 +329,8 @@ class MediaService:
     async def _put(self, rendition: Rendition) -> str:
         key = await self.store.put(rendition.data, rendition.content_type)
         self._lost.pop(key)
+        if self._verify_ttl > 0:
+            self._present.put(key, True)
         if self.retention is not None:
             self.retention.stored(key, len(rendition.data))
         return key
@@ -371,6 +373,5 @@ def build_media_service(
         public_url=public_url,
         limits=limits,
         retention=retention,
-        verify_ttl=FILE_VERIFY_TTL if isinstance(store, FileMediaStore) else REMOTE_VERIFY_TTL,
         clock=clock,
     )
