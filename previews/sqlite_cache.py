@@ -188,10 +188,9 @@ class SqliteCache:
         size: int = self._db.execute("PRAGMA page_size").fetchone()[0]
         return int((pages - free) * size)
 
-    def _trim(self, now: float) -> int:
+    def _trim(self, reads: dict[str, float], now: float) -> int:
         """Write the noted reads, drop expired entries, then the least recently served until
         under the low-water mark of `max_bytes`; give free pages back. Rows removed."""
-        reads, self._reads = self._reads, {}
         removed = 0
         with self._lock:
             self._db.executemany(
@@ -221,7 +220,9 @@ class SqliteCache:
         return removed
 
     async def trim(self) -> int:
-        return await asyncio.to_thread(self._trim, self._clock())
+        # Taken here, on the loop that notes reads, so no read is noted into it meanwhile.
+        reads, self._reads = self._reads, {}
+        return await asyncio.to_thread(self._trim, reads, self._clock())
 
     def _ping(self) -> None:
         with self._lock:
