@@ -4,6 +4,7 @@ rm, or a bucket object deleted) fetched again by the next request rather than le
 
 from __future__ import annotations
 
+import asyncio
 import secrets
 from collections.abc import Iterator
 
@@ -135,3 +136,31 @@ def test_a_media_url_that_names_no_store_is_a_configuration_error(
     monkeypatch.setenv("LINKGRAPH_MEDIA_URL", bad)
     with pytest.raises(ConfigurationError, match="LINKGRAPH_MEDIA_URL"):
         load_settings()
+
+
+async def test_the_apps_retention_loop_evicts_past_the_budget_and_previews_refetch(
+    origin: CorpusOrigin, settings: Settings, clock: FakeClock
+) -> None:
+    """The background loop the lifespan starts: with a budget smaller than one image, every
+    stored rendition is removed by a sweep, and the next request for the preview, instead of
+    naming removed images, fetches them again."""
+    store = FileMediaStore(settings.data_dir / "media")
+    tight = settings.model_copy(update={"media_max_bytes": 1, "retention_interval": 0.05})
+
+    def build(base_url: str) -> FastAPI:
+        return create_app(tight.model_copy(update={"public_url": base_url}), clock=clock)
+
+    sources = serve_page_images(origin)
+    with serve(build) as (base_url, _):
+        graph = GraphClient(base_url)
+        avatar_thumbnail(graph)
+        downloads = sum(origin.count(source) for source in sources)
+        for _ in range(400):  # bounded wait for a sweep, not a timing assertion
+            if not await store.list():
+                break
+            await asyncio.sleep(0.05)
+        assert not await store.list(), "the sweep removed everything over the budget"
+        clock.advance(2)  # past the memo of recent cache reads
+        avatar_thumbnail(graph)
+        assert sum(origin.count(source) for source in sources) > downloads
+        graph.http.close()
