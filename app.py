@@ -7,11 +7,14 @@ it (tests, the CLI) touches no files.
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
 import logging
 import sys
 import time
 from collections.abc import AsyncIterator, Callable
 from contextlib import AsyncExitStack, asynccontextmanager
+from pathlib import Path
 from urllib.parse import urlsplit
 
 from fastapi import FastAPI
@@ -20,12 +23,15 @@ from fetching import FetchPolicy, SafeFetcher
 from fetching.host_limit import HostRate
 from files.isolated import Isolation
 from graph import build_schema
-from media import ImageLimits, build_media_service, media_router
+from media import ImageLimits, MediaService, build_media_service, media_router
+from media.s3_store import S3Credentials, S3MediaStore
+from media.stores import open_media_store
 from previews.backend import Backend
 from previews.caches import open_cache
 from previews.direct import DirectBackend, MediaIngest
 from previews.peekalink import PeekalinkBackend
 from previews.service import PreviewService
+from previews.sqlite_cache import SqliteCache
 from resolvers.plans import Plans
 from schema.limits import QueryLimits
 from settings import ConfigurationError, Settings, load_settings, require_backend_settings
@@ -36,7 +42,7 @@ from web.cors import add_cors
 from web.graph_context import get_context
 from web.graphiql import graphiql_assets_router
 from web.graphql_lane import GraphqlLane
-from web.health import health_router, writable_dir_probe
+from web.health import free_space_probe, health_router, writable_dir_probe
 from web.json_router import JsonRouter
 from web.keys import ApiKeys, RequireApiKey, read_keys
 from web.logs import configure_logging
@@ -82,6 +88,16 @@ def rate_buckets(settings: Settings) -> Buckets:
     return MemoryBuckets(rate_budget(settings))
 
 
+def s3_credentials(settings: Settings) -> S3Credentials:
+    secret = settings.s3_secret_access_key
+    return S3Credentials(
+        endpoint=settings.s3_endpoint,
+        access_key_id=settings.s3_access_key_id,
+        secret_access_key=secret.get_secret_value() if secret else None,
+        region=settings.s3_region,
+    )
+
+
 def _origin(url: str) -> str:
     parts = urlsplit(url)
     port = parts.port or (443 if parts.scheme == "https" else 80)
@@ -112,6 +128,29 @@ def build_backend(settings: Settings, fetcher: SafeFetcher, media: MediaIngest) 
         max_document_bytes=settings.max_document_bytes,
         isolation=Isolation() if settings.file_pictures else None,
     )
+
+
+async def keep_within_budgets(media: MediaService, cache: object, interval: float) -> None:
+    """The retention loop: a sweep at start-up (crash leftovers, a budget lowered since the
+    last run), then one every `interval` seconds. A failing sweep is logged and retried."""
+    while True:
+        if media.retention is not None:
+            try:
+                await media.retention.sweep()
+            except Exception:
+                log.exception("media retention sweep failed")
+        if isinstance(cache, SqliteCache):
+            try:
+                await cache.trim()
+            except Exception:
+                log.exception("preview cache trim failed")
+        await asyncio.sleep(interval)
+
+
+async def _cancel(task: asyncio.Task[None]) -> None:
+    task.cancel()
+    with contextlib.suppress(asyncio.CancelledError):
+        await task
 
 
 def with_public_url(settings: Settings, address: tuple[str, int] | None) -> Settings:
@@ -150,7 +189,13 @@ def create_app(
             policy = fetch_policy(settings)
             fetcher = SafeFetcher(policy, observer=metrics)
             stack.push_async_callback(fetcher.aclose)
+            store = open_media_store(
+                settings.media_url, data_dir=settings.data_dir, credentials=s3_credentials(settings)
+            )
+            if isinstance(store, S3MediaStore):
+                app.state.readiness["media"] = store.ping
             media = build_media_service(
+                store=store,
                 data_dir=settings.data_dir,
                 media_key=settings.media_key,
                 public_url=settings.public_url,
@@ -160,11 +205,19 @@ def create_app(
                     max_pixels=settings.max_image_pixels,
                     concurrency=settings.image_concurrency,
                 ),
+                max_bytes=settings.media_max_bytes,
+                # Past the cache's whole lifetime no cached preview names it any more: a
+                # refresh stores its images again, which counts as a use.
+                orphan_age=settings.cache_ttl + settings.stale_ttl,
+                clock=clock,
             )
             stack.push_async_callback(media.aclose)
             app.include_router(media_router(media))
             cache = open_cache(
-                settings.resolved_cache_url, stale_ttl=settings.stale_ttl, clock=clock
+                settings.resolved_cache_url,
+                stale_ttl=settings.stale_ttl,
+                clock=clock,
+                max_bytes=settings.cache_max_bytes,
             )
             backend = build_backend(settings, fetcher, media)
             service = PreviewService(
@@ -176,8 +229,14 @@ def create_app(
                 url_policy=policy,
                 observer=metrics,
                 clock=clock,
+                holds_media=media.holds if settings.backend == "direct" else None,
             )
             stack.push_async_callback(service.aclose)
+            retention = asyncio.create_task(
+                keep_within_budgets(media, cache, settings.retention_interval)
+            )
+            stack.push_async_callback(_cancel, retention)
+            app.state.media = media
             app.state.previews = service
             app.state.readiness["cache"] = cache.ping
             yield
@@ -221,7 +280,13 @@ def create_app(
     app.state.metrics = metrics
     app.add_middleware(RequestId, record=HttpMetrics(metrics).record)
     # The cache adds its own probe once the lifespan has opened it.
-    app.state.readiness = {"media": writable_dir_probe(settings.data_dir / "media")}
+    # (An S3 media store swaps its own probe in when the lifespan opens it.)
+    media_dir = settings.data_dir / "media"
+    if settings.media_url and not settings.media_url.startswith("s3://"):
+        media_dir = Path(settings.media_url.removeprefix("file://"))
+    app.state.readiness = {"media": writable_dir_probe(media_dir)}
+    if settings.min_free_bytes:
+        app.state.readiness["disk"] = free_space_probe(settings.data_dir, settings.min_free_bytes)
     app.include_router(graphql, prefix="/graphql")
     app.include_router(health_router(timeout=settings.ready_timeout))
     app.include_router(metrics_router(metrics))

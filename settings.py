@@ -52,6 +52,14 @@ def _check_cache_url(value: str) -> str:
     return value
 
 
+def _check_media_url(value: str) -> str:
+    if value.startswith("s3://") and not value.removeprefix("s3://").split("/")[0]:
+        raise ValueError("expected s3://bucket/prefix")
+    if "://" in value and not value.startswith(("s3://", "file://")):
+        raise ValueError("expected a directory, file:///path or s3://bucket/prefix")
+    return value
+
+
 # One place whatever directory a command runs in, so the CLI and the server share one cache
 # and one media key (a relative `./data` gave each working directory its own).
 DEFAULT_DATA_DIR = Path(platformdirs.user_data_dir("linkgraph", appauthor=False))
@@ -164,6 +172,47 @@ class Settings(BaseSettings):
     )
     image_concurrency: int = Field(
         default=2, gt=0, description="Images decoded and resized at once, per process."
+    )
+    # Where media live and how much of it is kept (media/stores.py, media/retention.py).
+    media_url: Annotated[str, AfterValidator(_check_media_url)] = Field(
+        default="",
+        description="Media store: empty for `<data_dir>/media`, a directory path, or "
+        "`s3://bucket/prefix` for an S3-compatible bucket shared by several machines.",
+    )
+    s3_endpoint: str | None = Field(
+        default=None,
+        description="The S3 API's URL (MinIO, SeaweedFS, R2, ...); unset: AWS's own.",
+    )
+    s3_access_key_id: str | None = Field(
+        default=None, description="S3 access key; unset: boto3's usual chain (env, profile)."
+    )
+    s3_secret_access_key: SecretStr | None = Field(
+        default=None, description="S3 secret key; never logged."
+    )
+    s3_region: str = Field(default="us-east-1", description="S3 region the bucket is in.")
+    media_max_bytes: int = Field(
+        default=5 * 1024**3,
+        ge=0,
+        description="Bytes the media store may hold; past it the least recently served media "
+        "are removed (to 90%). 0: no budget.",
+    )
+    cache_max_bytes: int = Field(
+        default=1024**3,
+        ge=0,
+        description="Bytes the SQLite cache file may hold; past it the least recently served "
+        "previews are removed (to 90%). 0: no budget.",
+    )
+    retention_interval: float = Field(
+        default=300.0,
+        gt=0,
+        description="Seconds between retention sweeps (media and cache budgets, orphans, "
+        "crash leftovers).",
+    )
+    min_free_bytes: int = Field(
+        default=256 * 1024**2,
+        ge=0,
+        description="Free bytes on the data directory's filesystem below which /readyz says "
+        "not ready; 0 turns the check off.",
     )
 
     @cached_property

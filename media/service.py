@@ -7,6 +7,10 @@ page whose og:image is also its avatar, or a hundred previews of one profile, do
 decode it once. CPU work runs in a dedicated executor with `concurrency` threads: unlike a
 semaphore around `asyncio.to_thread`, its cap holds even when a waiting caller is cancelled
 while a thread is still decoding.
+
+Stored objects can go away (the retention sweep's budget, or an operator's `rm`): `holds`
+says whether a cached record's media are all still there, so the preview service fetches a
+record that lost one again rather than hand out URLs that answer 404.
 """
 
 from __future__ import annotations
@@ -14,6 +18,7 @@ from __future__ import annotations
 import asyncio
 import enum
 import logging
+import time
 from collections.abc import Callable, Collection, Mapping, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
@@ -34,6 +39,7 @@ from media.decode import configure_pillow
 from media.errors import ImageRejectedError
 from media.limits import ImageLimits
 from media.processing import process_icon, process_image
+from media.retention import MediaRetention
 from media.signing import MediaSigner, load_or_create_key
 from media.store import FileMediaStore, MediaStore, StoredObject
 from media.urls import MediaUrls
@@ -61,6 +67,13 @@ MAX_ICON_TRIES = 3
 RECENT_ICONS: Final = 4096
 ICON_TTL: Final = 3600.0
 FAILED_ICON_TTL: Final = 900.0
+# Keys found present are trusted this long before `holds` asks the store again, so a warm
+# batch of cached previews costs no stat or HEAD per image; a key known gone (a /media 404 on
+# a URL we signed, or the retention sweep) is acted on at once.
+VERIFY_TTL: Final = 60.0
+# Keys known present / known gone, remembered at most.
+MAX_CHECKED_KEYS: Final = 65_536
+_record_json = msgspec.json.Encoder()
 
 T = TypeVar("T")
 
@@ -106,8 +119,14 @@ class MediaService:
         signer: MediaSigner,
         public_url: str,
         limits: ImageLimits | None = None,
+        retention: MediaRetention | None = None,
+        verify_ttl: float = VERIFY_TTL,
+        clock: Callable[[], float] = time.monotonic,
     ) -> None:
+        """`retention` is told of every use (stored, served) and tells back what it removed;
+        `verify_ttl` and `clock` are how long a key seen in the store is trusted (`holds`)."""
         self.store = store
+        self.retention = retention
         self.limits = limits or ImageLimits()
         self.urls = MediaUrls(public_url, signer)
         self._fetcher = fetcher
@@ -117,7 +136,39 @@ class MediaService:
         self._image_flights: SingleFlight[str, StoredImage | None] = SingleFlight()
         self._icon_flights: SingleFlight[str, Icon | None] = SingleFlight()
         self._recent_icons: TtlLru[str, Icon | None] = TtlLru(RECENT_ICONS, ttl=ICON_TTL)
+        self._verify_ttl = verify_ttl
+        self._present: TtlLru[str, bool] = TtlLru(MAX_CHECKED_KEYS, ttl=verify_ttl, clock=clock)
+        self._lost: TtlLru[str, bool] = TtlLru(MAX_CHECKED_KEYS)
+        if retention is not None:
+            retention.on_lost = self.lost
         configure_pillow(self.limits)
+
+    def lost(self, key: str) -> None:
+        """`key` is no longer stored: records naming it are to be fetched again."""
+        self._lost.put(key, True)
+        self._present.pop(key)
+
+    async def holds(self, record: object) -> bool:
+        """Whether every stored object the media URLs in `record` name is still there. A
+        store that cannot answer counts as holding them: the preview is served as it is."""
+        keys = self.urls.keys_in(_record_json.encode(record).decode())
+        if any(self._lost.get(key, False) for key in keys):
+            return False
+        unchecked = [key for key in keys if not self._present.get(key, False)]
+        if not unchecked:
+            return True
+        try:
+            present = await asyncio.gather(*(self.store.exists(key) for key in unchecked))
+        except Exception:
+            logger.exception("the media store could not say whether it holds %d keys", len(keys))
+            return True
+        for key, here in zip(unchecked, present, strict=True):
+            if here:
+                if self._verify_ttl > 0:
+                    self._present.put(key, True)
+            else:
+                self.lost(key)
+        return all(present)
 
     async def ingest_image(self, ref: ImageRef, *, data: bytes | None = None) -> ImageRef | None:
         """`ref` with its four variants pointing at stored copies, its real size, a
@@ -168,12 +219,20 @@ class MediaService:
         if path is None:
             return None
         stored = await self.store.get(path.key)
-        if stored is None or stored.content_type != path.content_type:
+        if stored is None:
+            # A URL we issued whose object is gone: the previews naming it must fetch again.
+            self.lost(path.key)
             return None
+        if stored.content_type != path.content_type:
+            return None
+        if self.retention is not None:
+            self.retention.served(path.key)
         return stored
 
     async def aclose(self) -> None:
         self._executor.shutdown(wait=False, cancel_futures=True)
+        if self.retention is not None:
+            await self.retention.aclose()
 
     async def _store_image(self, url: str, held: bytes | None = None) -> StoredImage | None:
         try:
@@ -212,6 +271,8 @@ class MediaService:
             logger.info("icon %s not kept: %s", raw_url, _reason(exc))
             return None
         icon = self._recent_icons.get(url, _Unknown.ICON)
+        if icon is not None and not isinstance(icon, _Unknown) and not await self.holds(icon):
+            icon = _Unknown.ICON  # its stored copy is gone: store it again
         if isinstance(icon, _Unknown):
             icon = await self._icon_flights.run(url, lambda: self._store_icon(url))
             self._recent_icons.put(url, icon, ttl=None if icon is not None else FAILED_ICON_TTL)
@@ -266,7 +327,13 @@ class MediaService:
         return await loop.run_in_executor(self._executor, work, data, self.limits)
 
     async def _put(self, rendition: Rendition) -> str:
-        return await self.store.put(rendition.data, rendition.content_type)
+        key = await self.store.put(rendition.data, rendition.content_type)
+        self._lost.pop(key)
+        if self._verify_ttl > 0:
+            self._present.put(key, True)
+        if self.retention is not None:
+            self.retention.stored(key, len(rendition.data))
+        return key
 
 
 def _reason(exc: Exception) -> str:
@@ -283,14 +350,28 @@ def build_media_service(
     fetcher: ImageFetcher,
     limits: ImageLimits | None = None,
     store: MediaStore | None = None,
+    max_bytes: int = 0,
+    orphan_age: float | None = None,
+    clock: Callable[[], float] = time.time,
 ) -> MediaService:
-    """The embedded setup: files under `<data_dir>/media`, and the signing key from
-    `media_key` or, when that is empty, from `<data_dir>/media.key` (created on first run)."""
+    """The embedded setup: files under `<data_dir>/media` unless `store` says otherwise, the
+    signing key from `media_key` or, when that is empty, from `<data_dir>/media.key` (created
+    on first run), and retention (`max_bytes`, `orphan_age`) with its ledger in `data_dir`."""
     key = media_key or load_or_create_key(data_dir / "media.key")
+    store = store or FileMediaStore(data_dir / "media")
+    retention = MediaRetention(
+        store,
+        data_dir / "media-ledger.sqlite3",
+        max_bytes=max_bytes,
+        orphan_age=orphan_age,
+        clock=clock,
+    )
     return MediaService(
         fetcher=fetcher,
-        store=store or FileMediaStore(data_dir / "media"),
+        store=store,
         signer=MediaSigner(key),
         public_url=public_url,
         limits=limits,
+        retention=retention,
+        clock=clock,
     )

@@ -3,7 +3,8 @@
 Keys are the sha256 of the bytes, so the same rendition ingested twice (two pages with one
 avatar, or a re-fetch after the preview cache expired) is stored once, a key can never point
 at different bytes, and the key doubles as a strong ETag. The filesystem store below is the
-embedded default; an S3 or shared-volume store implements the same three methods.
+embedded default; `media/s3_store.py` keeps the same objects in an S3-compatible bucket, so
+instances on several machines share media without a shared filesystem.
 """
 
 from __future__ import annotations
@@ -13,6 +14,8 @@ import hashlib
 import os
 import re
 import tempfile
+import time
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Protocol
@@ -43,6 +46,20 @@ class StoredObject:
     body: bytes
 
 
+@dataclass(frozen=True, slots=True)
+class ObjectInfo:
+    """What a listing says of one stored object: enough to budget and age it."""
+
+    key: str
+    size: int
+    modified: float  # epoch seconds of the write
+
+
+# A temporary file older than this was left by a writer that crashed (a live write takes
+# well under a second); the retention sweep removes it.
+LEFTOVER_AGE = 3600.0
+
+
 class MediaStore(Protocol):
     async def put(self, data: bytes, content_type: str) -> str:
         """Store `data` and return its key (the sha256 hex digest of `data`)."""
@@ -53,6 +70,23 @@ class MediaStore(Protocol):
         ...
 
     async def exists(self, key: str) -> bool: ...
+
+    async def delete(self, key: str) -> bool:
+        """Remove `key`; True if it was there."""
+        ...
+
+    async def list(self) -> Sequence[ObjectInfo]:
+        """Every stored object (the retention sweep's view of the store)."""
+        ...
+
+    async def size(self) -> int:
+        """Bytes stored, all objects together."""
+        ...
+
+    async def sweep_leftovers(self, older_than: float = LEFTOVER_AGE) -> int:
+        """Remove what interrupted writes left behind, if this kind of store can leave any;
+        the number removed."""
+        ...
 
 
 class FileMediaStore:
@@ -86,6 +120,54 @@ class FileMediaStore:
         if not is_media_key(key):
             return False
         return await asyncio.to_thread(self._find, key) is not None
+
+    async def delete(self, key: str) -> bool:
+        if not is_media_key(key):
+            return False
+        return await asyncio.to_thread(self._delete, key)
+
+    async def list(self) -> Sequence[ObjectInfo]:
+        return await asyncio.to_thread(self._list)
+
+    async def size(self) -> int:
+        return sum(info.size for info in await self.list())
+
+    async def sweep_leftovers(self, older_than: float = LEFTOVER_AGE) -> int:
+        return await asyncio.to_thread(self._sweep_leftovers, time.time() - older_than)
+
+    def _delete(self, key: str) -> bool:
+        removed = False
+        for extension in EXTENSIONS.values():
+            try:
+                self._path(key, extension).unlink()
+                removed = True
+            except FileNotFoundError:
+                pass
+        return removed
+
+    def _list(self) -> Sequence[ObjectInfo]:
+        found: list[ObjectInfo] = []
+        for path in self.root.glob("??/*.*"):
+            key, _, extension = path.name.partition(".")
+            if not is_media_key(key) or extension not in CONTENT_TYPES:
+                continue
+            try:
+                stat = path.stat()
+            except FileNotFoundError:  # deleted while listing
+                continue
+            found.append(ObjectInfo(key, stat.st_size, stat.st_mtime))
+        return found
+
+    def _sweep_leftovers(self, before: float) -> int:
+        removed = 0
+        for path in self.root.glob("??/.incoming-*"):
+            try:
+                if path.stat().st_mtime < before:
+                    path.unlink()
+                    removed += 1
+            except FileNotFoundError:  # finished or swept by another process meanwhile
+                continue
+        return removed
 
     def _find(self, key: str) -> tuple[Path, str] | None:
         for content_type, extension in EXTENSIONS.items():

@@ -8,6 +8,7 @@ immutable one-year Cache-Control.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 from media.signing import MediaSigner
@@ -31,6 +32,11 @@ class MediaUrls:
     def __init__(self, public_url: str, signer: MediaSigner) -> None:
         self._base = public_url.rstrip("/") + "/media"
         self._signer = signer
+        self._keys = re.compile(re.escape(self._base) + r"/[A-Za-z0-9_-]+/([0-9a-f]{64})/")
+
+    def keys_in(self, text: str) -> set[str]:
+        """The stored keys that media URLs of ours in `text` name (a record, as JSON)."""
+        return set(self._keys.findall(text))
 
     def url(self, key: str, variant: str, extension: str) -> str:
         tail = f"{key}/{variant}.{extension}"

@@ -11,11 +11,16 @@ from previews.sqlite_cache import SqliteCache
 
 
 def open_cache(
-    url: str, *, stale_ttl: float = 0.0, clock: Callable[[], float] = time.time
+    url: str,
+    *,
+    stale_ttl: float = 0.0,
+    clock: Callable[[], float] = time.time,
+    max_bytes: int = 0,
 ) -> PreviewCache:
-    """`sqlite:///path` for one machine, `redis://host:port/db` for several instances."""
+    """`sqlite:///path` for one machine, `redis://host:port/db` for several instances.
+    `max_bytes` is the SQLite file's budget; Redis keeps to its own `maxmemory`."""
     if url.startswith("sqlite:///"):
-        return SqliteCache.from_url(url, stale_ttl=stale_ttl, clock=clock)
+        return SqliteCache.from_url(url, stale_ttl=stale_ttl, clock=clock, max_bytes=max_bytes)
     if url.startswith(("redis://", "rediss://")):
         return RedisCache.from_url(url, stale_ttl=stale_ttl, clock=clock)
     raise ValueError(f"unsupported cache URL (want sqlite:/// or redis://): {url!r}")

@@ -6,6 +6,10 @@ is; a stale preview is served at once and refreshed in the background (stale-whi
 revalidate); a link already being fetched is awaited rather than fetched again, in this
 process (Synapse's in-flight cache) and across the instances sharing the cache (the cache's
 `flight`); and failures are cached too, briefly, so that a broken link is not hammered.
+
+A cached preview whose stored images have gone (the media store's retention removed them, or
+someone deleted them) is fetched again, as if it were not cached, so a client never gets
+media URLs that answer 404.
 """
 
 from __future__ import annotations
@@ -13,7 +17,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass
 
 from common.flight import SingleFlight
@@ -65,10 +69,13 @@ class PreviewService:
         observer: CacheObserver | None = None,
         recent_ttl: float = 1.0,
         clock: Callable[[], float] = time.monotonic,
+        holds_media: Callable[[Outcome], Awaitable[bool]] | None = None,
     ) -> None:
-        """`shutdown_grace` bounds how long `aclose` lets background refreshes finish;
-        `recent_ttl` how long a fresh preview read from the cache is served from memory
-        (previews/recent.py; at most a tenth of `ttl`, 0 to always read the cache), by `clock`."""
+        """`holds_media` says whether a cached outcome's stored media are all still there
+        (media/service.py `holds`); `shutdown_grace` bounds how long `aclose` lets
+        background refreshes finish; `recent_ttl` how long a fresh preview read from the
+        cache is served from memory (previews/recent.py; at most a tenth of `ttl`, 0 to
+        always read the cache), by `clock`."""
         self._observer = observer
         self._backend = backend
         self._cache = cache
@@ -85,6 +92,7 @@ class PreviewService:
         self._recent = RecentEntries(lifetime=min(recent_ttl, ttl / 10), clock=clock)
         # Normalised forms of links seen lately: normalising is pure, and costly per link.
         self._keys: TtlLru[str, str] = TtlLru(_MAX_KEYS)
+        self._holds_media = holds_media
 
     def key_for(self, raw_url: str) -> str | Failure:
         """The normalised URL that keys `raw_url`, or the Failure that refuses it unfetched."""
@@ -137,8 +145,22 @@ class PreviewService:
         except Exception:
             log.exception("cache read failed")
             return found
+        if self._holds_media is not None and read:
+            read = await self._with_media(read)
         self._recent.keep(read)
         return found | read
+
+    async def _with_media(self, read: dict[str, Entry]) -> dict[str, Entry]:
+        """`read` less the previews whose stored media are gone (they are fetched again).
+        Checked as entries come from the cache, not from the memo of recent reads, so a warm
+        link costs nothing more."""
+        assert self._holds_media is not None
+        previews = [key for key, entry in read.items() if not isinstance(entry.outcome, Failure)]
+        held = await asyncio.gather(*(self._holds_media(read[key].outcome) for key in previews))
+        lost = {key for key, ok in zip(previews, held, strict=True) if not ok}
+        if lost:
+            log.info("%d cached previews lost stored media; fetching them again", len(lost))
+        return {key: entry for key, entry in read.items() if key not in lost}
 
     def _start_fetch(self, key: str) -> asyncio.Task[Outcome]:
         """Join the fetch of `key` in flight, or start it: a background refresh is the same

@@ -12,6 +12,7 @@ import pytest
 from settings import Settings
 from tests.support.origin import CORPUS_DIR, CorpusOrigin, serve_corpus
 from tests.support.redis_server import flush, run_redis
+from tests.support.s3_server import S3Server, run_s3
 from tests.support.server import serve_app
 
 
@@ -84,3 +85,10 @@ def redis_url(redis_server: str) -> str:
     """The session's Redis, emptied for this test."""
     flush(redis_server)
     return redis_server
+
+
+@pytest.fixture(scope="session")
+def s3_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[S3Server]:
+    """One real S3-compatible server (SeaweedFS) for the session; tests take their own prefix."""
+    with run_s3(tmp_path_factory.mktemp("s3")) as server:
+        yield server

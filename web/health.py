@@ -18,6 +18,7 @@ import asyncio
 import logging
 import os
 import secrets
+import shutil
 from collections.abc import Awaitable, Callable
 from pathlib import Path
 from typing import Protocol
@@ -56,6 +57,31 @@ def writable_dir_probe(directory: Path) -> Probe:
     return ping
 
 
+class NotReadyError(Exception):
+    """A probe's failure whose message is safe and useful to show in /readyz's answer."""
+
+
+def free_space_probe(
+    directory: Path,
+    min_free_bytes: int,
+    free_bytes: Callable[[Path], int] = lambda path: shutil.disk_usage(path).free,
+) -> Probe:
+    """Not ready when the filesystem holding `directory` has less than `min_free_bytes`
+    free: a cache or media write there would fail, and every preview would be fetched again
+    (answers stay 200 but nothing is kept), so traffic should go elsewhere first."""
+
+    def check() -> None:
+        directory.mkdir(parents=True, exist_ok=True)
+        free = free_bytes(directory)
+        if free < min_free_bytes:
+            raise NotReadyError(f"{free} bytes free, below the {min_free_bytes} required")
+
+    async def ping() -> None:
+        await asyncio.to_thread(check)
+
+    return ping
+
+
 async def _run(name: str, probe: Probe, deadline: float) -> str | None:
     """None when the probe passes, else why it failed."""
     try:
@@ -63,6 +89,9 @@ async def _run(name: str, probe: Probe, deadline: float) -> str | None:
             await probe()
     except TimeoutError:
         return f"no answer within {deadline:g}s"
+    except NotReadyError as error:
+        log.warning("readiness probe %s failed: %s", name, error)
+        return str(error)
     except Exception as error:
         log.warning("readiness probe %s failed: %s", name, error)
         return type(error).__name__

@@ -5,6 +5,7 @@ ASGI client for a minimal app that mounts the media route."""
 from __future__ import annotations
 
 import ipaddress
+import secrets
 from collections.abc import AsyncIterator, Iterator
 from pathlib import Path
 
@@ -13,8 +14,9 @@ import pytest
 from fastapi import FastAPI
 
 from fetching import FetchPolicy, SafeFetcher
-from media import MediaService, build_media_service, media_router
+from media import FileMediaStore, MediaService, MediaStore, build_media_service, media_router
 from tests.media.origin import ImageOrigin, serve_images
+from tests.support.s3_server import S3Server, s3_store
 
 ORIGIN_ADDRESS = "127.10.0.1"
 # An address outside the fetcher's allowed networks: anything served here must never be hit.
@@ -68,10 +70,26 @@ def data_dir(tmp_path: Path) -> Path:
     return tmp_path / "data"
 
 
+@pytest.fixture(params=["directory", "s3"])
+def media_store(request: pytest.FixtureRequest, data_dir: Path) -> MediaStore:
+    """Every test of the service and the route runs on both stores: a directory, and a real
+    S3-compatible server under a prefix of its own."""
+    if request.param == "directory":
+        return FileMediaStore(data_dir / "media")
+    server: S3Server = request.getfixturevalue("s3_server")
+    return s3_store(server, f"test-{secrets.token_hex(6)}")
+
+
 @pytest.fixture
-async def service(fetcher: SafeFetcher, data_dir: Path) -> AsyncIterator[MediaService]:
+async def service(
+    fetcher: SafeFetcher, data_dir: Path, media_store: MediaStore
+) -> AsyncIterator[MediaService]:
     media = build_media_service(
-        data_dir=data_dir, media_key="", public_url=PUBLIC_URL, fetcher=fetcher
+        data_dir=data_dir,
+        media_key="",
+        public_url=PUBLIC_URL,
+        fetcher=fetcher,
+        store=media_store,
     )
     yield media
     await media.aclose()

@@ -39,7 +39,7 @@ def test_readyz_checks_the_cache_and_media_directories(
 ) -> None:
     ready = client.get("/readyz")
     assert ready.status_code == 200, ready.text
-    assert ready.json() == {"status": "ok", "checked": ["cache", "media"]}
+    assert ready.json() == {"status": "ok", "checked": ["cache", "disk", "media"]}
     media = settings.data_dir / "media"
     shutil.rmtree(media, ignore_errors=True)
     media.write_text("not a directory")
@@ -49,6 +49,27 @@ def test_readyz_checks_the_cache_and_media_directories(
     assert body["status"] == "unavailable"
     assert set(body["failed"]) == {"media"}
     assert client.get("/healthz").status_code == 200
+
+
+def test_readyz_says_not_ready_when_free_space_is_under_the_threshold(
+    settings: Settings,
+) -> None:
+    """The real filesystem's free space against the setting: a threshold above it turns
+    /readyz not ready and says how much is free; one below it (or 0, off) is ready."""
+    free = shutil.disk_usage(settings.data_dir.parent).free
+    low = settings.model_copy(update={"min_free_bytes": free * 4})
+    with serve_app(low) as url:
+        answer = httpx.get(f"{url}/readyz", timeout=30)
+    assert answer.status_code == 503
+    failed = answer.json()["failed"]
+    assert set(failed) == {"disk"}
+    assert failed["disk"].endswith(f"bytes free, below the {free * 4} required")
+    for threshold in (1, 0):
+        ok = settings.model_copy(update={"min_free_bytes": threshold})
+        with serve_app(ok) as url:
+            answer = httpx.get(f"{url}/readyz", timeout=30)
+        assert answer.status_code == 200, answer.text
+        assert ("disk" in answer.json()["checked"]) == bool(threshold)
 
 
 def sample(text: str, name: str, **labels: str) -> float | None:
