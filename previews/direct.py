@@ -102,13 +102,17 @@ class DirectBackend:
         # thread finishes in the background) and the link keeps what its headers said.
         self._executor = ThreadPoolExecutor(max_workers=2, thread_name_prefix="files")
 
-    async def preview(self, url: str) -> Outcome:
+    async def preview(self, url: str, language: str | None = None) -> Outcome:
+        # The reader's language goes to the page and to its oEmbed (both localise titles);
+        # images are the same in every language.
+        headers = {"Accept-Language": language} if language else {}
         try:
             response = await self._fetcher.fetch(
                 url,
                 accept=self._accept,
                 max_bytes=self._max_html_bytes,
                 truncate=True,
+                headers=headers,
                 limits=self._limits,
             )
         except FetchError as error:
@@ -123,7 +127,7 @@ class DirectBackend:
             return _failure(url, error)
         kind = kind_for(response.media_type)
         if kind is None:
-            return await self._page(url, response)
+            return await self._page(url, response, headers)
         return await self._file(url, response, kind)
 
     async def aclose(self) -> None:
@@ -133,7 +137,9 @@ class DirectBackend:
 
     # --- pages --------------------------------------------------------------------------
 
-    async def _page(self, url: str, response: FetchedResponse) -> Preview:
+    async def _page(
+        self, url: str, response: FetchedResponse, headers: Mapping[str, str]
+    ) -> Preview:
         page = parse_page(response.body, url=response.final_url, http_charset=response.charset)
         metadata = read_metadata(page)
         # The icon depends only on the page's own data: it is fetched while oEmbed is.
@@ -145,7 +151,7 @@ class DirectBackend:
             )
         )
         try:
-            oembed = await self._oembed(page, url)
+            oembed = await self._oembed(page, url, headers)
             if oembed is not None:
                 page = dataclasses.replace(page, oembed=oembed)
             site = apply_site_rules(response.final_url, page) or apply_site_rules(url, page)
@@ -171,7 +177,9 @@ class DirectBackend:
             if not icon.done():
                 icon.cancel()
 
-    async def _oembed(self, page: ParsedPage, url: str) -> OEmbed | None:
+    async def _oembed(
+        self, page: ParsedPage, url: str, headers: Mapping[str, str]
+    ) -> OEmbed | None:
         """The page's oEmbed answer, fetched only when the page advertises an endpoint or a
         built-in provider knows the link; any failure costs only the oEmbed."""
         endpoint = oembed_url(page) or provider_endpoint(url)
@@ -182,6 +190,7 @@ class DirectBackend:
                 normalize_url(endpoint, self._fetcher.policy),
                 accept=OEMBED_TYPES,
                 max_bytes=MAX_OEMBED_BYTES,
+                headers=headers,
             )
         except FetchError:
             return None

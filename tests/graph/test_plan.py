@@ -211,7 +211,7 @@ class _Service:
 
     outcomes: dict[str, record.Outcome]
 
-    def key_for(self, raw_url: str) -> record.Outcome:
+    def key_for(self, raw_url: str, language: str | None = None) -> record.Outcome:
         return self.outcomes[raw_url]
 
 
@@ -219,6 +219,7 @@ class _Service:
 class _Context:
     service: _Service
     request_id: str | None = "req-1"
+    language: str | None = None
 
 
 async def stock_bytes(query: str, outcomes: list[record.Outcome], **variables: Any) -> bytes:
