@@ -8,7 +8,8 @@ limits: a key of at most 50 characters, values cut at 1000, 50 values per key), 
 function never raises: a page that cannot be read is an empty page, not an error.
 
 JSON data scripts are kept as raw text and parsed only by the site rule that wants them;
-JSON-LD is parsed here because generic metadata reads it on every page.
+JSON-LD is parsed here because generic metadata reads it on every page. The few facts some
+platforms state only in body markup (GitHub's counts) are read apart (extraction/marks.py).
 """
 
 from __future__ import annotations
@@ -25,6 +26,7 @@ from extraction.charset import decode_html
 from extraction.flatten import head_parts
 from extraction.jsondata import MAX_JSON_CHARS, inline_state
 from extraction.jsonld import first_text, read_json_ld, subjects
+from extraction.marks import body_marks
 from extraction.oembed import OEmbed
 from extraction.summary import summarize_paragraphs
 from extraction.text import collapse_whitespace
@@ -86,6 +88,8 @@ class ParsedPage:
     encoding: str | None = None
     # The page's oEmbed answer, when the backend fetched one (never set by `parse_page`).
     oembed: OEmbed | None = None
+    # Facts stated only in body markup, as (kind, value), for site rules (extraction/marks.py).
+    marks: tuple[tuple[str, str], ...] = ()
 
     def first(self, *keys: str) -> str | None:
         """The first non-empty meta value among `keys`, in the order given."""
@@ -146,6 +150,7 @@ def _parse(body: bytes, url: str, http_charset: str | None) -> ParsedPage:
         base_url=base_url,
         summary=summary,
         encoding=decoded.encoding,
+        marks=body_marks(decoded.text),
     )
 
 
