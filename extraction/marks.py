@@ -10,6 +10,10 @@ icon. So these shapes, and only these, are read here from the decoded text the r
 holds (the fetch's byte cap bounds it), and handed to site rules as `(kind, value)` marks; what
 they mean is the rule's business (sites/github.py).
 
+The reader runs them only when asked (`parse_page(..., marks=True)`): the backend asks for a
+page whose site rule reads marks (`SiteRule.reads_body_marks`), so other pages pay nothing
+for these scans (on the corpus they would add a fifth to every page's parse).
+
 Every pattern starts with a literal (found by the regex engine's fast search), then reads a
 bounded number of characters with possessive quantifiers, so a hostile page costs at most a
 constant per occurrence of that literal; values are capped in length and in number.

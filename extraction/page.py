@@ -9,7 +9,8 @@ function never raises: a page that cannot be read is an empty page, not an error
 
 JSON data scripts are kept as raw text and parsed only by the site rule that wants them;
 JSON-LD is parsed here because generic metadata reads it on every page. The few facts some
-platforms state only in body markup (GitHub's counts) are read apart (extraction/marks.py).
+platforms state only in body markup (GitHub's counts) are read apart, on request
+(extraction/marks.py).
 """
 
 from __future__ import annotations
@@ -109,16 +110,21 @@ class ParsedPage:
         return absolute_http_url(value, self.base_url or self.url)
 
 
-def parse_page(body: bytes, *, url: str, http_charset: str | None = None) -> ParsedPage:
-    """Read a fetched HTML body; an empty, binary or broken body gives an empty page."""
+def parse_page(
+    body: bytes, *, url: str, http_charset: str | None = None, marks: bool = False
+) -> ParsedPage:
+    """Read a fetched HTML body; an empty, binary or broken body gives an empty page.
+
+    `marks`: also read the body's marks (extraction/marks.py), which costs a few scans of the
+    text, so only for a page whose site rule reads them (`sites.reads_body_marks`)."""
     try:
-        return _parse(body, url, http_charset)
+        return _parse(body, url, http_charset, marks)
     except Exception:  # a page must never take the preview down with it
         logger.warning("could not read the page at %s", url, exc_info=True)
         return ParsedPage(url=url)
 
 
-def _parse(body: bytes, url: str, http_charset: str | None) -> ParsedPage:
+def _parse(body: bytes, url: str, http_charset: str | None, marks: bool) -> ParsedPage:
     if _CONTENT.search(body) is None:  # (not `strip`: that would copy the whole body)
         return ParsedPage(url=url)
     decoded = decode_html(body, http_charset)
@@ -150,7 +156,7 @@ def _parse(body: bytes, url: str, http_charset: str | None) -> ParsedPage:
         base_url=base_url,
         summary=summary,
         encoding=decoded.encoding,
-        marks=body_marks(decoded.text),
+        marks=body_marks(decoded.text) if marks else (),
     )
 
 

@@ -42,7 +42,7 @@ from model.record import (
 )
 from previews.domains import registrable_domain
 from previews.errors import error_code
-from sites import apply_site_rules
+from sites import apply_site_rules, reads_body_marks
 
 HTML_TYPES: Final = ("text/html", "application/xhtml+xml")
 # JSON only (D7): an XML oEmbed answer is refused from its headers.
@@ -140,7 +140,12 @@ class DirectBackend:
     async def _page(
         self, url: str, response: FetchedResponse, headers: Mapping[str, str]
     ) -> Preview:
-        page = parse_page(response.body, url=response.final_url, http_charset=response.charset)
+        page = parse_page(
+            response.body,
+            url=response.final_url,
+            http_charset=response.charset,
+            marks=reads_body_marks(response.final_url) or reads_body_marks(url),
+        )
         metadata = read_metadata(page)
         # The icon depends only on the page's own data: it is fetched while oEmbed is.
         icon = asyncio.ensure_future(

@@ -205,5 +205,6 @@ RULES: Final[tuple[SiteRule, ...]] = (
         link_type=LinkType.GITHUB_REPOSITORY,
         url=REPOSITORY_URL,
         extract=read_repository,
+        reads_body_marks=True,
     ),
 )

@@ -65,4 +65,4 @@ def corpus(name: str) -> tuple[str, ParsedPage, Head]:
     entry, body = _entry_body(name)
     head = Head()
     head.feed(body.decode("utf-8", "replace"))
-    return entry["url"], parse_page(body, url=entry["url"]), head
+    return entry["url"], parse_page(body, url=entry["url"], marks=True), head

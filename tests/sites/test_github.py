@@ -8,6 +8,7 @@ import pytest
 
 from extraction.page import ParsedPage, parse_page
 from model.record import GithubRepository, LinkType
+from sites import reads_body_marks
 from sites.github import repository_path
 from tests.sites.corpus_pages import corpus, page_text
 from tests.sites.github_facts import github_facts, shows
@@ -95,6 +96,7 @@ def test_figures_are_none_where_the_page_has_none() -> None:
         b'<span itemprop="keywords" aria-label="Rust 50.0"></span>'
         b'<span id="repo-stars-counter-star" title="1.2k">1.2k</span>',
         url="https://github.com/a/b",
+        marks=True,
     )
     repository = repository_of("https://github.com/a/b", page)
     assert repository.stars_count is None  # only a rounded counter: not passed off as exact
@@ -179,3 +181,16 @@ def test_odd_meta_gives_none_fields() -> None:
     assert repository.description is None
     assert repository.owner is not None
     assert repository.owner.avatar is None
+
+
+def test_only_pages_whose_rule_reads_marks_have_them_read() -> None:
+    assert reads_body_marks("https://github.com/a/b")
+    assert reads_body_marks("https://github.com/discourse/discourse/tree/master/spec")
+    assert not reads_body_marks("https://github.com/settings/profile")
+    assert not reads_body_marks("https://www.tiktok.com/@someone")
+    assert not reads_body_marks("not a link")
+    body = b'<span aria-label="3 users starred this repository"></span>'
+    assert parse_page(body, url="https://example.com/").marks == ()
+    assert parse_page(body, url="https://example.com/", marks=True).marks == (
+        ("label", "3 users starred this repository"),
+    )
