@@ -1,4 +1,5 @@
-"""Platforms use their oEmbed answer where the page's own data is missing, end to end.
+"""Platforms use their oEmbed answer where the page's own data is missing, end to end
+(TikTok and YouTube; the other platforms' rules are held to it in tests/sites).
 
 TikTok often serves a video's URL as a shell: TikTok's placeholder title and none of the
 video's data. Its oEmbed endpoint still names the caption, the author and the cover. Here the
@@ -121,3 +122,44 @@ def test_the_page_own_data_wins_over_the_oembed(graph: GraphClient, origin: Corp
     }
     # The oEmbed was asked (the page advertises none; TikTok's endpoint is built in).
     assert origin.count(provider_endpoint(url) or "") == 1
+
+
+YOUTUBE_FILE = "pages/metascraper/metascraper-youtube/fixtures/youtube-video.html"
+YOUTUBE_QUERY = """
+query ($url: String!) {
+  preview(url: $url) {
+    __typename
+    ... on YoutubeVideoPreview {
+      youtubeVideo { videoId user { name url } thumbnail { sourceUrl } }
+    }
+    ... on PreviewError { code message }
+  }
+}
+"""
+
+
+def test_a_youtube_page_without_its_player_data_names_the_channel_from_the_oembed(
+    graph: GraphClient, origin: CorpusOrigin
+) -> None:
+    html = (CORPUS_DIR / YOUTUBE_FILE).read_text()
+    start = re.search(r"var ytInitialPlayerResponse\s*=\s*", html)
+    assert start, "the saved page has its player data"
+    details = json.JSONDecoder().raw_decode(html, start.end())[0]["videoDetails"]
+    advertised = re.search(r'type="application/json\+oembed" href="([^"]+)"', html)
+    assert advertised, "the saved page advertises its oEmbed"
+    endpoint = advertised.group(1).replace("&amp;", "&")
+    # The page as served without its scripts: OpenGraph still names the video, nothing
+    # names its channel.
+    url = f"https://www.youtube.com/watch?v={details['videoId']}&feature=shell"
+    origin.add(url, re.sub(r"<script\b.*?</script>", "", html, flags=re.S | re.I).encode())
+    channel_url = f"https://www.youtube.com/channel/{details['channelId']}"
+    body = {"version": "1.0", "type": "video", "author_name": details["author"]}
+    origin.add(
+        endpoint, json.dumps({**body, "author_url": channel_url}).encode(), "application/json"
+    )
+    preview = graph.query(YOUTUBE_QUERY, url=url)["preview"]
+    assert preview["__typename"] == "YoutubeVideoPreview", preview
+    video = preview["youtubeVideo"]
+    assert video["videoId"] == details["videoId"]
+    assert video["user"] == {"name": details["author"], "url": channel_url}
+    assert origin.count(endpoint) == 1
