@@ -12,7 +12,7 @@ const config: CodegenConfig = {
     "generated/graphql.ts": {
       plugins: ["typescript", "typescript-operations", "typed-document-node"],
       config: {
-        scalars: { Count: "number", DateTime: "string" },
+        scalars: { Count: "number", DateTime: "string", LanguageTag: "string" },
         enumsAsTypes: true,
         avoidOptionals: true,
         nonOptionalTypename: true,

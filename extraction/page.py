@@ -8,7 +8,9 @@ limits: a key of at most 50 characters, values cut at 1000, 50 values per key), 
 function never raises: a page that cannot be read is an empty page, not an error.
 
 JSON data scripts are kept as raw text and parsed only by the site rule that wants them;
-JSON-LD is parsed here because generic metadata reads it on every page.
+JSON-LD is parsed here because generic metadata reads it on every page. The few facts some
+platforms state only in body markup (GitHub's counts) are read apart, on request
+(extraction/marks.py).
 """
 
 from __future__ import annotations
@@ -25,6 +27,7 @@ from extraction.charset import decode_html
 from extraction.flatten import head_parts
 from extraction.jsondata import MAX_JSON_CHARS, inline_state
 from extraction.jsonld import first_text, read_json_ld, subjects
+from extraction.marks import body_marks
 from extraction.oembed import OEmbed
 from extraction.summary import summarize_paragraphs
 from extraction.text import collapse_whitespace
@@ -86,6 +89,8 @@ class ParsedPage:
     encoding: str | None = None
     # The page's oEmbed answer, when the backend fetched one (never set by `parse_page`).
     oembed: OEmbed | None = None
+    # Facts stated only in body markup, as (kind, value), for site rules (extraction/marks.py).
+    marks: tuple[tuple[str, str], ...] = ()
 
     def first(self, *keys: str) -> str | None:
         """The first non-empty meta value among `keys`, in the order given."""
@@ -105,16 +110,21 @@ class ParsedPage:
         return absolute_http_url(value, self.base_url or self.url)
 
 
-def parse_page(body: bytes, *, url: str, http_charset: str | None = None) -> ParsedPage:
-    """Read a fetched HTML body; an empty, binary or broken body gives an empty page."""
+def parse_page(
+    body: bytes, *, url: str, http_charset: str | None = None, marks: bool = False
+) -> ParsedPage:
+    """Read a fetched HTML body; an empty, binary or broken body gives an empty page.
+
+    `marks`: also read the body's marks (extraction/marks.py), which costs a few scans of the
+    text, so only for a page whose site rule reads them (`sites.reads_body_marks`)."""
     try:
-        return _parse(body, url, http_charset)
+        return _parse(body, url, http_charset, marks)
     except Exception:  # a page must never take the preview down with it
         logger.warning("could not read the page at %s", url, exc_info=True)
         return ParsedPage(url=url)
 
 
-def _parse(body: bytes, url: str, http_charset: str | None) -> ParsedPage:
+def _parse(body: bytes, url: str, http_charset: str | None, marks: bool) -> ParsedPage:
     if _CONTENT.search(body) is None:  # (not `strip`: that would copy the whole body)
         return ParsedPage(url=url)
     decoded = decode_html(body, http_charset)
@@ -146,6 +156,7 @@ def _parse(body: bytes, url: str, http_charset: str | None) -> ParsedPage:
         base_url=base_url,
         summary=summary,
         encoding=decoded.encoding,
+        marks=body_marks(decoded.text) if marks else (),
     )
 
 

@@ -21,10 +21,13 @@ The rules hold for the link a client sends and for every redirect hop:
 * Links to this service itself (`FetchPolicy.self_origins`) are BlockedError; they match on
   host and port, whatever the scheme, because that is what reaches the same socket.
 
-Normalisation (the cache and DataLoader key): surrounding whitespace stripped, a bare
-`example.com/path` gets `https://`, scheme and host lower-cased, host IDNA-encoded, numeric
-hosts in dotted-decimal, default port and fragment dropped, empty path made "/", the rest of
-path and query kept as given.
+Normalisation (the cache and DataLoader key) is RFC 3986's syntax-based one and nothing more:
+surrounding whitespace stripped, a bare `example.com/path` gets `https://`, scheme and host
+lower-cased, host IDNA-encoded, numeric hosts in dotted-decimal, default port and fragment
+dropped, empty path made "/", percent-encodings upper-cased (`%7e` is `%7E`), dot segments
+resolved (`/a/./b/../c` is `/a/c`). Everything else in path and query is kept as given: `//`
+in a path is two slashes (a server may answer only there), and redirects resolve by RFC 3986
+§5.2 (common/uri.py), not by `urljoin`, which drops empty segments.
 """
 
 from __future__ import annotations
@@ -35,6 +38,7 @@ import unicodedata
 import urllib.parse
 from dataclasses import dataclass
 
+from common.uri import remove_dot_segments, resolve_reference, upper_percent_encodings
 from fetching.addresses import is_refused
 from fetching.errors import BlockedError, FetchError, InvalidURLError
 from fetching.hostnames import Host, bare_name, format_host, parse_host
@@ -192,13 +196,19 @@ def parse_url(raw: str, *, bare_host_ok: bool = True) -> ParsedURL:
     if assumed and isinstance(host, str) and "." not in bare_name(host):
         # A word typed without a scheme ("hello") is text, not a link to a host named so.
         raise _invalid("the link has no scheme and its host is not a domain name")
-    target = remainder.partition("#")[0]
-    if not target.startswith("/"):
-        target = "/" + target
+    target = _normalized_target(remainder.partition("#")[0])
     parsed = ParsedURL(scheme=scheme, host=host, port=port, target=target)
     if len(parsed.url.encode("utf-8", "surrogatepass")) > MAX_URL_BYTES:
         raise _invalid("the link is too long")
     return parsed
+
+
+def _normalized_target(target: str) -> str:
+    """Path and query as RFC 3986 §6.2.2 makes them equivalent (percent-encodings in upper
+    case, dot segments resolved in the path) and otherwise as written: `//` stays two slashes."""
+    path, mark, query = target.partition("?")
+    path = remove_dot_segments("/" + path if not path.startswith("/") else path)
+    return upper_percent_encodings(path) + mark + upper_percent_encodings(query)
 
 
 def port_allowed(port: int) -> bool:
@@ -261,7 +271,7 @@ def resolve_location(base: ParsedURL, location: str, policy: FetchPolicy) -> Par
     location = location.strip(" \t")
     if any(unicodedata.category(ch) == "Cc" for ch in location):
         raise _invalid("the redirect location contains control characters")
-    return checked_url(urllib.parse.urljoin(base.url, location), policy, bare_host_ok=False)
+    return checked_url(resolve_reference(base.url, location), policy, bare_host_ok=False)
 
 
 def normalize_url(raw: str, policy: FetchPolicy | None = None) -> str:

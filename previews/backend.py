@@ -12,8 +12,9 @@ from model.record import Outcome
 
 
 class Backend(Protocol):
-    async def preview(self, url: str) -> Outcome:
-        """The preview of `url` (normalised), or a Failure; never raises for a bad link."""
+    async def preview(self, url: str, language: str | None = None) -> Outcome:
+        """The preview of `url` (normalised) as a reader of `language` (a BCP 47 tag, or None
+        for no preference) would see it, or a Failure; never raises for a bad link."""
         ...
 
     async def aclose(self) -> None: ...

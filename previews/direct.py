@@ -44,7 +44,7 @@ from model.record import (
 )
 from previews.domains import registrable_domain
 from previews.errors import error_code
-from sites import apply_site_rules
+from sites import apply_site_rules, reads_body_marks
 
 HTML_TYPES: Final = ("text/html", "application/xhtml+xml")
 # JSON only (D7): an XML oEmbed answer is refused from its headers.
@@ -114,13 +114,17 @@ class DirectBackend:
             else None
         )
 
-    async def preview(self, url: str) -> Outcome:
+    async def preview(self, url: str, language: str | None = None) -> Outcome:
+        # The reader's language goes to the page and to its oEmbed (both localise titles);
+        # images are the same in every language.
+        headers = {"Accept-Language": language} if language else {}
         try:
             response = await self._fetcher.fetch(
                 url,
                 accept=self._accept,
                 max_bytes=self._max_html_bytes,
                 truncate=True,
+                headers=headers,
                 limits=self._limits,
             )
         except FetchError as error:
@@ -135,7 +139,7 @@ class DirectBackend:
             return _failure(url, error)
         kind = kind_for(response.media_type)
         if kind is None:
-            return await self._page(url, response)
+            return await self._page(url, response, headers)
         return await self._file(url, response, kind)
 
     async def aclose(self) -> None:
@@ -145,8 +149,15 @@ class DirectBackend:
 
     # --- pages --------------------------------------------------------------------------
 
-    async def _page(self, url: str, response: FetchedResponse) -> Preview:
-        page = parse_page(response.body, url=response.final_url, http_charset=response.charset)
+    async def _page(
+        self, url: str, response: FetchedResponse, headers: Mapping[str, str]
+    ) -> Preview:
+        page = parse_page(
+            response.body,
+            url=response.final_url,
+            http_charset=response.charset,
+            marks=reads_body_marks(response.final_url) or reads_body_marks(url),
+        )
         metadata = read_metadata(page)
         # The icon depends only on the page's own data: it is fetched while oEmbed is.
         icon = asyncio.ensure_future(
@@ -157,7 +168,7 @@ class DirectBackend:
             )
         )
         try:
-            oembed = await self._oembed(page, url)
+            oembed = await self._oembed(page, url, headers)
             if oembed is not None:
                 page = dataclasses.replace(page, oembed=oembed)
             site = apply_site_rules(response.final_url, page) or apply_site_rules(url, page)
@@ -184,7 +195,9 @@ class DirectBackend:
             if not icon.done():
                 icon.cancel()
 
-    async def _oembed(self, page: ParsedPage, url: str) -> OEmbed | None:
+    async def _oembed(
+        self, page: ParsedPage, url: str, headers: Mapping[str, str]
+    ) -> OEmbed | None:
         """The page's oEmbed answer, fetched only when the page advertises an endpoint or a
         built-in provider knows the link; any failure costs only the oEmbed."""
         endpoint = oembed_url(page) or provider_endpoint(url)
@@ -195,6 +208,7 @@ class DirectBackend:
                 normalize_url(endpoint, self._fetcher.policy),
                 accept=OEMBED_TYPES,
                 max_bytes=MAX_OEMBED_BYTES,
+                headers=headers,
             )
         except FetchError:
             return None

@@ -36,6 +36,10 @@ log = logging.getLogger(__name__)
 _MAX_ECHO = 2048
 # Most links whose normalised form is remembered.
 _MAX_KEYS = 8192
+# A preview asked for in a language is keyed by the URL, this mark and the BCP 47 tag. A
+# normalised URL never has a fragment, so no URL's key can be mistaken for a language's, and
+# a request without a language keeps the key (and the cached entries) it always had.
+_LANGUAGE_MARK = "#lang="
 
 # The Peekalink API's own troubles say nothing about the link: they are answered but never
 # cached, so the next request asks again (and a stale preview, if any, stays in the cache).
@@ -94,19 +98,23 @@ class PreviewService:
         self._keys: TtlLru[str, str] = TtlLru(_MAX_KEYS)
         self._holds_media = holds_media
 
-    def key_for(self, raw_url: str) -> str | Failure:
-        """The normalised URL that keys `raw_url`, or the Failure that refuses it unfetched."""
+    def key_for(self, raw_url: str, language: str | None = None) -> str | Failure:
+        """The key of `raw_url` read in `language` (a canonical BCP 47 tag, common/language.py;
+        None: no preference), or the Failure that refuses the link unfetched. The key is the
+        normalised URL, followed by the language when there is one."""
         key = self._keys.get(raw_url)
-        if key is not None:
-            return key
-        try:
-            key = normalize_url(raw_url, self._url_policy)
-        except FetchError as error:
-            return Failure(
-                url=raw_url[:_MAX_ECHO], code=error_code(error), message=error.message, status=None
-            )
-        self._keys.put(raw_url, key)
-        return key
+        if key is None:
+            try:
+                key = normalize_url(raw_url, self._url_policy)
+            except FetchError as error:
+                return Failure(
+                    url=raw_url[:_MAX_ECHO],
+                    code=error_code(error),
+                    message=error.message,
+                    status=None,
+                )
+            self._keys.put(raw_url, key)
+        return key if language is None else f"{key}{_LANGUAGE_MARK}{language}"
 
     async def get_many(self, keys: Sequence[str]) -> list[Outcome]:
         """Outcomes for normalised `keys`, in order; each distinct key fetched at most once."""
@@ -183,12 +191,13 @@ class PreviewService:
         return entry.outcome if entry is not None and entry.fresh else None
 
     async def _fetch(self, key: str) -> Outcome:
+        url, _, language = key.partition(_LANGUAGE_MARK)
         try:
-            outcome = await self._backend.preview(key)
+            outcome = await self._backend.preview(url, language or None)
         except Exception:
             log.exception("backend failed on a link")
             outcome = Failure(
-                url=key,
+                url=url,
                 code=ErrorCode.LINK_CONTENT_ERROR,
                 message="The link could not be read.",
             )

@@ -21,6 +21,9 @@ class Context(BaseContext):
     request_id: str | None = None
     # What this request cost (distinct links cached / fetched), read by the rate limit.
     cost: RequestCost = field(default_factory=RequestCost)
+    # The language the request's Accept-Language prefers (a canonical BCP 47 tag), used for
+    # every link whose field gives no `language` argument; None: no preference.
+    language: str | None = None
 
     def __post_init__(self) -> None:
         super().__init__()
@@ -32,10 +35,10 @@ class Context(BaseContext):
         return PreviewLoader(self.service, self.cost)
 
 
-async def outcome(context: Context, url: str) -> Outcome:
-    """What the service holds for a link, through the request's DataLoader; a link that is
-    no URL at all is a failure without a lookup."""
-    key = context.service.key_for(url)
+async def outcome(context: Context, url: str, language: str | None = None) -> Outcome:
+    """What the service holds for a link read in `language` (else the request's own), through
+    the request's DataLoader; a link that is no URL at all is a failure without a lookup."""
+    key = context.service.key_for(url, language or context.language)
     if isinstance(key, str):
         found: Outcome = await context.loader.load(key)
         return found

@@ -10,6 +10,7 @@ from strawberry.types import Info
 from resolvers.context import Context
 from schema.mapping import to_graph
 from schema.results import PreviewResult
+from schema.scalars import LanguageTag
 
 
 @strawberry.type(description="Changes to what the service holds.")
@@ -23,9 +24,17 @@ class Mutation:
         self,
         info: Info[Context, None],
         url: Annotated[str, strawberry.argument(description="The link, as a user wrote it.")],
+        language: Annotated[
+            LanguageTag | None,
+            strawberry.argument(
+                description="The reader's language, as `preview` takes it: the preview "
+                "fetched again is the one kept for this language (else the request's "
+                "Accept-Language, else none)."
+            ),
+        ] = None,
     ) -> PreviewResult:
         context = info.context
-        key = context.service.key_for(url)
+        key = context.service.key_for(url, language or context.language)
         if not isinstance(key, str):
             return to_graph(key, context.request_id)
         context.cost.fetches += 1  # always a fetch, whatever the cache holds

@@ -70,7 +70,7 @@ class Plans:
         if len(set(flat)) > self.max_urls:
             return None  # the ordinary path refuses it (schema/limits.py)
         service = context.service
-        keys = [service.key_for(url) for url in flat]
+        keys = [service.key_for(url, context.language) for url in flat]
         distinct = list(dict.fromkeys(key for key in keys if isinstance(key, str)))
         found = (
             dict(

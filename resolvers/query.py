@@ -11,6 +11,13 @@ from strawberry.types import Info
 from resolvers.context import Context, outcome
 from schema.mapping import GraphResult, to_graph
 from schema.results import PreviewResult
+from schema.scalars import LanguageTag
+
+_LANGUAGE = (
+    "The reader's language: the page is asked for in it (sent as Accept-Language) and its "
+    "preview cached apart from other languages'. Without it, the request's own "
+    "Accept-Language header is used; without that, no language is asked for."
+)
 
 
 @strawberry.type(description="Link previews.")
@@ -23,8 +30,9 @@ class Query:
         self,
         info: Info[Context, None],
         url: Annotated[str, strawberry.argument(description="The link, as a user wrote it.")],
+        language: Annotated[LanguageTag | None, strawberry.argument(description=_LANGUAGE)] = None,
     ) -> PreviewResult:
-        return to_graph(await outcome(info.context, url), info.context.request_id)
+        return to_graph(await outcome(info.context, url, language), info.context.request_id)
 
     @strawberry.field(
         description="Previews of many links, in the order given; each link is fetched at most "
@@ -36,8 +44,9 @@ class Query:
         urls: Annotated[
             list[str], strawberry.argument(description="The links, as users wrote them.")
         ],
+        language: Annotated[LanguageTag | None, strawberry.argument(description=_LANGUAGE)] = None,
     ) -> list[PreviewResult]:
-        outcomes = await asyncio.gather(*(outcome(info.context, url) for url in urls))
+        outcomes = await asyncio.gather(*(outcome(info.context, url, language) for url in urls))
         request_id = info.context.request_id
         results: list[GraphResult] = [to_graph(found, request_id) for found in outcomes]
         return results

@@ -11,8 +11,9 @@ and returns plain dicts and lists for orjson to encode.
 A plan covers only what it can answer exactly as graphql-core would: root `preview` and
 `previews` fields (and `__typename`), their url(s) as literals or `String!` / `[String!]!`
 variables, fields of the preview types, fragments and inline fragments, aliases and
-`__typename`. Anything else (other root fields, introspection, directives, other variable
-types) compiles to no plan, and the ordinary execution answers. At run time a value the plan
+`__typename`. Anything else (other root fields, other arguments such as `language`,
+introspection, directives, other variable types) compiles to no plan, and the ordinary
+execution answers. At run time a value the plan
 cannot write exactly (a null in a non-null field, an Int out of range, a value a scalar
 refuses) raises `DeclinedError`, and the ordinary execution answers that request, reporting the
 error as it always has.
@@ -334,6 +335,8 @@ class _Compiler:
             if field not in ("preview", "previews"):
                 raise NotCoveredError
             argument = {a.name.value: a.value for a in nodes[0].arguments or ()}
+            if set(argument) - {"url", "urls"}:
+                raise NotCoveredError  # `language`: the ordinary execution reads it
             if field == "preview":
                 urls: tuple[Url, ...] | Url = self._url(argument["url"], variables, list_=False)
             elif isinstance(argument["urls"], VariableNode):

@@ -5,9 +5,13 @@ from __future__ import annotations
 from typing import NewType
 
 import strawberry
+from graphql import GraphQLError
 from strawberry.types.scalar import ScalarDefinition
 
+from common.language import language_tag
+
 Count = NewType("Count", int)
+LanguageTag = NewType("LanguageTag", str)
 
 
 def _parse_count(value: object) -> int:
@@ -29,4 +33,24 @@ COUNT = strawberry.scalar(
     parse_value=_parse_count,
 )
 
-SCALARS: dict[object, ScalarDefinition] = {Count: COUNT}
+
+def _parse_language(value: object) -> str:
+    """A GraphQLError, not a ValueError: the message is for the client, so it is not masked."""
+    tag = language_tag(value) if isinstance(value, str) else None
+    if tag is None:
+        raise GraphQLError(f'{value!r} is not a BCP 47 language tag (such as "fr" or "pt-BR")')
+    return tag
+
+
+LANGUAGE_TAG = strawberry.scalar(
+    name="LanguageTag",
+    description=(
+        'A BCP 47 language tag naming the reader\'s language, such as "fr", "pt-BR" or '
+        '"zh-Hant" (any letter case; it is read in the canonical one). Pages that vary on '
+        "the reader's language (titles, descriptions) are asked for in it."
+    ),
+    serialize=str,
+    parse_value=_parse_language,
+)
+
+SCALARS: dict[object, ScalarDefinition] = {Count: COUNT, LanguageTag: LANGUAGE_TAG}

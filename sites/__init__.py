@@ -16,7 +16,7 @@ from typing import Final
 from extraction.page import ParsedPage
 from sites.base import SiteExtract, SiteRule, url_target
 
-__all__ = ["RULES", "SiteExtract", "SiteRule", "apply_site_rules"]
+__all__ = ["RULES", "SiteExtract", "SiteRule", "apply_site_rules", "reads_body_marks"]
 
 logger = logging.getLogger(__name__)
 
@@ -56,3 +56,12 @@ def apply_site_rules(
         if extract is not None:
             return extract
     return None
+
+
+def reads_body_marks(url: str, rules: tuple[SiteRule, ...] = RULES) -> bool:
+    """Whether a rule that may read `url`'s page reads its body marks, so the reader should
+    collect them."""
+    target = url_target(url)
+    return target is not None and any(
+        rule.reads_body_marks and rule.url.fullmatch(target) for rule in rules
+    )

@@ -44,6 +44,9 @@ class SiteRule:
     link_type: LinkType
     url: re.Pattern[str]
     extract: Callable[[re.Match[str], ParsedPage], SiteExtract | None]
+    # Whether `extract` reads `page.marks`: the reader then reads the body's marks, which it
+    # skips for every other page (extraction/marks.py).
+    reads_body_marks: bool = False
 
 
 def url_target(url: str) -> str | None:

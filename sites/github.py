@@ -9,8 +9,13 @@ description is og:title after "owner/name: " (fully decoded; og:description is e
 or the `description` meta before " - owner/name". og:image is the owner's avatar when it is
 served from avatars.githubusercontent.com (older pages), else a generated social card.
 
-Stars, forks, watchers, languages and topics are only in body markup, which ParsedPage does
-not keep: they stay None.
+Stars, forks, watchers, languages, topics and the licence are only in body markup, which the
+reader hands over as marks (extraction/marks.py): counts from the accessible labels GitHub
+writes for screen readers ("964 users starred this repository", exact), else from its
+counters' `title` (exact too; the visible "1.2k" is never read); languages from the language
+bar's labels (`itemprop="keywords"`, "JavaScript 95.8", always with a decimal); topics from
+the "Topic: …" links; the licence from the text of the law icon's link. A page without them
+leaves them None.
 """
 
 from __future__ import annotations
@@ -18,9 +23,11 @@ from __future__ import annotations
 import re
 from typing import Final
 
+import msgspec
+
 from extraction.jsonld import first_text, first_url, types_of
 from extraction.page import ParsedPage
-from model.record import Account, GithubRepository, LinkType
+from model.record import Account, GithubLanguage, GithubRepository, LinkType
 from sites.base import SiteExtract, SiteRule, match_url, none_of, one_of, url_pattern
 from sites.values import as_list, page_image
 
@@ -56,11 +63,80 @@ def read_repository(found: re.Match[str], page: ParsedPage) -> SiteExtract | Non
     repository = _from_json_ld(page) or _from_meta(page, path)
     if repository is None:
         return None
+    repository = _with_marks(repository, page.marks)
     return SiteExtract(
         details=repository,
         title=repository.name,
         description=repository.description,
     )
+
+
+_COUNT_LABELS: Final = {
+    "stars_count": re.compile(r"([0-9][0-9,]{0,14}) users? starred this repository"),
+    "forks_count": re.compile(r"([0-9][0-9,]{0,14}) users? forked this repository"),
+    "watchers_count": re.compile(r"([0-9][0-9,]{0,14}) users? (?:is|are) watching this repository"),
+}
+_COUNTERS: Final = {
+    "stars_count": ("repo-stars-counter-star", "repo-stars-counter-unstar"),
+    "forks_count": ("repo-network-counter",),
+    "watchers_count": ("repo-notifications-counter",),
+}
+_EXACT: Final = re.compile(r"[0-9][0-9,]{0,14}")
+_LANGUAGE_LABEL: Final = re.compile(r"(\S(?:.{0,58}\S)?) ([0-9]{1,3}\.[0-9]{1,2})")
+
+
+def _with_marks(
+    repository: GithubRepository, marks: tuple[tuple[str, str], ...]
+) -> GithubRepository:
+    """`repository` with what the page's body marks say, where it says nothing yet."""
+    labels = [value for kind, value in marks if kind == "label"]
+    counters = dict(
+        value.split("=", 1) for kind, value in marks if kind == "counter" and "=" in value
+    )
+    changes: dict[str, object] = {}
+    for field, pattern in _COUNT_LABELS.items():
+        if getattr(repository, field) is not None:
+            continue
+        count = next(
+            (_number(found.group(1)) for label in labels if (found := pattern.fullmatch(label))),
+            None,
+        )
+        if count is None:
+            count = next((_number(counters[c]) for c in _COUNTERS[field] if c in counters), None)
+        if count is not None:
+            changes[field] = count
+    if not repository.languages:
+        languages = _languages([value for kind, value in marks if kind == "keywords-label"])
+        if languages:
+            changes["languages"] = languages
+    if not repository.topics:
+        topics = tuple(dict.fromkeys(value for kind, value in marks if kind == "topic"))
+        if topics:
+            changes["topics"] = topics
+    if repository.license is None:
+        license_name = next((value for kind, value in marks if kind == "license"), None)
+        if license_name:
+            changes["license"] = license_name
+    return msgspec.structs.replace(repository, **changes) if changes else repository
+
+
+def _number(text: str) -> int | None:
+    """An exact count as GitHub writes it ("31,946"); a rounded one ("1.2k") is None."""
+    return int(text.replace(",", "")) if _EXACT.fullmatch(text) else None
+
+
+def _languages(labels: list[str]) -> tuple[GithubLanguage, ...]:
+    found: dict[str, float] = {}
+    for label in labels:
+        match = _LANGUAGE_LABEL.fullmatch(label)
+        if match is None:
+            continue
+        share = float(match.group(2))
+        if share <= 100 and match.group(1) not in found:
+            found[match.group(1)] = share
+    if sum(found.values()) > 100.5:  # not a language bar after all
+        return ()
+    return tuple(GithubLanguage(name=name, percentage=share) for name, share in found.items())
 
 
 def _from_json_ld(page: ParsedPage) -> GithubRepository | None:
@@ -129,5 +205,6 @@ RULES: Final[tuple[SiteRule, ...]] = (
         link_type=LinkType.GITHUB_REPOSITORY,
         url=REPOSITORY_URL,
         extract=read_repository,
+        reads_body_marks=True,
     ),
 )

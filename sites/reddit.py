@@ -21,6 +21,8 @@ from __future__ import annotations
 import re
 from typing import Final
 
+import msgspec
+
 from extraction.jsonld import first_text, first_url, types_of
 from extraction.page import ParsedPage
 from model.record import (
@@ -64,8 +66,9 @@ _MEDIA_HOSTS: Final = frozenset({"preview.redd.it", "i.redd.it", "external-previ
 
 def read_post(found: re.Match[str], page: ParsedPage) -> SiteExtract | None:
     sub, post_id = found.group("sub"), found.group("id")
-    post = _post_from_json_ld(page, sub, post_id) or _post_from_oembed(page, sub, post_id)
-    post = post or _post_from_open_graph(page, sub, post_id)
+    from_oembed = _post_from_oembed(page, sub, post_id)
+    post = _post_from_json_ld(page, sub, post_id) or from_oembed
+    post = _with_oembed(post or _post_from_open_graph(page, sub, post_id), from_oembed)
     if post is None:
         return None
     image = next((item.image for item in post.media if item.image is not None), None)
@@ -132,6 +135,16 @@ def _post_from_json_ld(page: ParsedPage, sub: str, post_id: str) -> RedditPost |
             published_at=iso_datetime(obj.get("datePublished")),
         )
     return None
+
+
+def _with_oembed(post: RedditPost | None, oembed: RedditPost | None) -> RedditPost | None:
+    """`post` with what its source left out (the title, the author) taken from the post as
+    Reddit's oEmbed states it."""
+    if post is None or oembed is None or post is oembed:
+        return post
+    return msgspec.structs.replace(
+        post, title=post.title or oembed.title, user=post.user or oembed.user
+    )
 
 
 def _post_from_oembed(page: ParsedPage, sub: str, post_id: str) -> RedditPost | None:

@@ -12,8 +12,12 @@ Where TikTok keeps a video, read in this order, most exact first:
    `imagePost` for photo posts.
 2. The same `itemStruct` in `__NEXT_DATA__` (`props.pageProps.itemInfo`), 2020-21 pages.
 3. `SIGI_STATE` → `ItemModule[<id>]`, whose `author` is a handle looked up in `UserModule`.
-4. A JSON-LD `VideoObject`; 5. the oEmbed answer; 6. OpenGraph, which only confirms the
-   video (`og:url` names its id) and gives the cover.
+4. A JSON-LD `VideoObject`; 5. OpenGraph, which only confirms the video (`og:url` names its
+   id) and gives the cover.
+6. The oEmbed answer (`www.tiktok.com/oembed`) fills what the page left out: the caption (its
+   `title`), the author (`author_url`, `author_name`) and the cover (`thumbnail_url`); alone, it
+   is the video. TikTok often serves a shell page (title "TikTok - Make Your Day", no data);
+   the caption is then the preview's title too.
 
 Counts are TikTok's own figures, statsV2 before stats, as the profile rule reads them; on
 current video pages both are already rounded by TikTok (25500 likes), and nothing on the page
@@ -27,6 +31,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from typing import Final
+
+import msgspec
 
 from extraction.jsonld import first_text, first_url, types_of
 from extraction.page import ParsedPage
@@ -87,18 +93,20 @@ def _video_url(found: re.Match[str]) -> VideoUrl:
 def read_video(found: re.Match[str], page: ParsedPage) -> SiteExtract | None:
     """The video on a TikTok page, from the most exact source that has it."""
     target = _video_url(found)
-    video = (
+    own = (
         _from_item(_universal_item(page), None, target)
         or _from_item(_next_data_item(page), None, target)
         or _from_sigi_state(page, target)
         or _from_json_ld(page, target)
-        or _from_oembed(page, target)
-        or _from_open_graph(page, target)
     )
+    video = _with_oembed(own or _from_open_graph(page, target), page, target)
     if video is None:
         return None
     cover = video.media[0].image if video.media else None
-    return SiteExtract(details=video, description=video.text, image=cover)
+    # A page without the video's own data is a shell whose title is TikTok's placeholder
+    # ("TikTok - Make Your Day"): the caption, from the oEmbed, is the better title then.
+    title = video.text if own is None or own.text is None else None
+    return SiteExtract(details=video, title=title, description=video.text, image=cover)
 
 
 def _universal_item(page: ParsedPage) -> object:
@@ -238,20 +246,37 @@ def _from_json_ld(page: ParsedPage, target: VideoUrl) -> TiktokVideo | None:
     return None
 
 
-def _from_oembed(page: ParsedPage, target: VideoUrl) -> TiktokVideo | None:
+def _with_oembed(
+    video: TiktokVideo | None, page: ParsedPage, target: VideoUrl
+) -> TiktokVideo | None:
+    """`video` with what the page's own data left out (the caption, the author, the cover)
+    taken from TikTok's oEmbed answer, which names all three; the oEmbed's reading alone when
+    the page had nothing."""
     oembed = page.oembed
     if oembed is None or oembed.type not in ("video", "rich"):
-        return None
+        return video
     handle = _handle_from_url(oembed.author_url) or target.handle
     thumbnail = tiktok_image(oembed.thumbnail_url)
     if thumbnail is not None:
         thumbnail = ImageRef(thumbnail.source_url, oembed.thumbnail_width, oembed.thumbnail_height)
-    return TiktokVideo(
-        id=target.video_id,
-        user=_user_from_handle(handle, oembed.author_name),
-        text=oembed.title,
-        media=(MediaItem(kind=MediaKind.VIDEO, image=thumbnail),) if thumbnail else (),
-    )
+    if video is None:
+        return TiktokVideo(
+            id=target.video_id,
+            user=_user_from_handle(handle, oembed.author_name),
+            text=oembed.title,
+            media=(MediaItem(kind=MediaKind.VIDEO, image=thumbnail),) if thumbnail else (),
+        )
+    user = video.user
+    if user is None:
+        user = _user_from_handle(handle, oembed.author_name)
+    elif user.name is None and handle and handle.lower() == user.username.lower():
+        user = msgspec.structs.replace(user, name=oembed.author_name)
+    media = video.media
+    if thumbnail is not None and not media:
+        media = (MediaItem(kind=MediaKind.VIDEO, image=thumbnail),)
+    elif thumbnail is not None and media[0].image is None:
+        media = (msgspec.structs.replace(media[0], image=thumbnail), *media[1:])
+    return msgspec.structs.replace(video, user=user, text=video.text or oembed.title, media=media)
 
 
 def _from_open_graph(page: ParsedPage, target: VideoUrl) -> TiktokVideo | None:

@@ -24,6 +24,8 @@ from __future__ import annotations
 import re
 from typing import Final
 
+import msgspec
+
 from extraction.jsonld import first_text, first_url, types_of
 from extraction.page import ParsedPage
 from extraction.text import collapse_whitespace
@@ -76,11 +78,13 @@ _AVATAR_PATH: Final = re.compile(r"https://pbs\.twimg\.com/profile_images/")
 def read_post(found: re.Match[str], page: ParsedPage) -> SiteExtract | None:
     """The post on an X status page, from the most exact source that has it."""
     handle, post_id = found.group("user"), found.group("id")
+    from_oembed = _post_from_oembed(page, handle, post_id)
     post = (
         _post_from_json_ld(page, handle, post_id)
-        or _post_from_oembed(page, handle, post_id)
+        or from_oembed
         or _post_from_open_graph(page, handle, post_id)
     )
+    post = _with_oembed(post, from_oembed)
     if post is None:
         return None
     author = post.user
@@ -204,6 +208,21 @@ def _post_from_json_ld(page: ParsedPage, handle: str | None, post_id: str) -> XP
             updated_at=iso_datetime(obj.get("dateModified")),
         )
     return None
+
+
+def _with_oembed(post: XPost | None, oembed: XPost | None) -> XPost | None:
+    """`post` with what its source left out (the text, the author, the author's name) taken
+    from the post as X's oEmbed states it."""
+    if post is None or oembed is None or post is oembed:
+        return post
+    user = post.user
+    if user is None:
+        user = oembed.user
+    elif (
+        user.name is None and oembed.user and oembed.user.username.lower() == user.username.lower()
+    ):
+        user = msgspec.structs.replace(user, name=oembed.user.name)
+    return msgspec.structs.replace(post, text=post.text or oembed.text, user=user)
 
 
 def _post_from_oembed(page: ParsedPage, handle: str | None, post_id: str) -> XPost | None:

@@ -20,8 +20,11 @@ too, as sites/values.iso_datetime explains.
 
 from __future__ import annotations
 
+import dataclasses
 import re
 from typing import Final
+
+import msgspec
 
 from extraction.jsondata import JsonPath
 from extraction.jsonld import first_text, first_url, types_of
@@ -78,13 +81,41 @@ def _video_id(found: re.Match[str]) -> str:
 
 def read_video(found: re.Match[str], page: ParsedPage) -> SiteExtract | None:
     target = _video_id(found)
-    return (
+    extract = (
         _video_from_player(page)
         or _video_from_microdata(page, target)
         or _video_from_json_ld(page, target)
         or _video_from_oembed(page, target)
         or _video_from_open_graph(page, target)
     )
+    return _with_oembed(extract, page)
+
+
+def _with_oembed(extract: SiteExtract | None, page: ParsedPage) -> SiteExtract | None:
+    """The video with what its source left out (the channel, its name, the thumbnail) taken
+    from YouTube's oEmbed answer, which names all three."""
+    oembed = page.oembed
+    if extract is None or oembed is None or oembed.type != "video":
+        return extract
+    video = extract.details
+    if not isinstance(video, YoutubeVideo):
+        return extract
+    user = video.user
+    if user is None and (oembed.author_name or oembed.author_url):
+        user = YoutubeUser(
+            name=oembed.author_name,
+            url=oembed.author_url,
+            username=channel_handle(oembed.author_url),
+        )
+    elif user is not None and user.name is None and oembed.author_name:
+        user = msgspec.structs.replace(user, name=oembed.author_name)
+    thumbnail = video.thumbnail
+    if thumbnail is None and (source := page.resolve(oembed.thumbnail_url)):
+        thumbnail = ImageRef(source, oembed.thumbnail_width, oembed.thumbnail_height)
+    if user is video.user and thumbnail is video.thumbnail:
+        return extract
+    filled = msgspec.structs.replace(video, user=user, thumbnail=thumbnail)
+    return dataclasses.replace(extract, details=filled, image=extract.image or thumbnail)
 
 
 def _video_extract(video: YoutubeVideo, title: object, description: object) -> SiteExtract:

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from fastapi import Request
 
+from common.language import preferred_language
 from previews.service import PreviewService
 from resolvers.context import Context
 from resolvers.cost import RequestCost
@@ -19,4 +20,9 @@ async def get_context(request: Request) -> Context:
     cost = getattr(request.state, STATE_KEY, None)
     if not isinstance(cost, RequestCost):
         cost = RequestCost()
-    return Context(service=service, cost=cost, request_id=current_request_id())
+    return Context(
+        service=service,
+        cost=cost,
+        request_id=current_request_id(),
+        language=preferred_language(request.headers.get("accept-language")),
+    )

@@ -69,7 +69,7 @@ class PeekalinkBackend:
             limits=httpx.Limits(max_connections=concurrency),
         )
 
-    async def preview(self, url: str) -> Outcome:
+    async def preview(self, url: str, language: str | None = None) -> Outcome:
         loop = asyncio.get_running_loop()
         deadline = loop.time() + self._timeout
         attempt = 0
@@ -80,7 +80,7 @@ class PeekalinkBackend:
             try:
                 # The wait for a free slot counts too: the deadline is the link's.
                 async with asyncio.timeout(remaining):
-                    status, headers, body = await self._call(url)
+                    status, headers, body = await self._call(url, language)
             except TimeoutError:
                 return _unavailable(url, "Peekalink did not answer in time.")
             except _UnavailableError as error:
@@ -110,11 +110,13 @@ class PeekalinkBackend:
                 return to_preview(url, answer, fetched_at=datetime.now(UTC))
             return _unavailable(url, f"Peekalink answered {status} without a preview.")
 
-    async def _call(self, url: str) -> tuple[int, httpx.Headers, object]:
+    async def _call(self, url: str, language: str | None) -> tuple[int, httpx.Headers, object]:
         """One API call within the concurrency cap: its status, headers and decoded JSON
-        (None when the body is not JSON)."""
+        (None when the body is not JSON). The reader's language is Peekalink's `language`
+        parameter, sent only when there is one (as the request always was without it)."""
+        payload = {"link": url} if language is None else {"link": url, "language": language}
         async with self._slots:
-            request = self._client.build_request("POST", self._url, json={"link": url})
+            request = self._client.build_request("POST", self._url, json=payload)
             try:
                 response = await self._client.send(request, stream=True)
                 try:

@@ -20,6 +20,7 @@ from extraction.flatten import (
     head_markup,
     paragraph_markup,
 )
+from extraction.marks import MAX_MARKS_PER_KIND
 from extraction.page import (
     MAX_META_TAGS,
     MAX_VALUES_PER_KEY,
@@ -36,7 +37,7 @@ LIMIT = 5.0
 def parse_within_limit(body: bytes | str) -> ParsedPage:
     data = body.encode() if isinstance(body, str) else body
     started = time.perf_counter()
-    page = parse_page(data, url=URL)
+    page = parse_page(data, url=URL, marks=True)  # every reading, the body's marks too
     elapsed = time.perf_counter() - started
     assert elapsed < LIMIT, f"took {elapsed:.1f}s"
     return page
@@ -160,6 +161,13 @@ def test_megabyte_title_element_is_cut() -> None:
         "<script>var ytInitialPlayerResponse = " + "[" * 1_000_000 + "</script>",
         ("<script>window['ytInitialData'] = {\"a\": 1};</script>") * 50_000,
         "<script>" + " " * 64 + "var " * 500_000,
+        # Body marks (extraction/marks.py): each pattern's literal, then nothing that ends it.
+        'aria-label="1' * 400_000,
+        ('<span id="repo-stars-counter"' + ' data-a="b"' * 8 + ">") * 50_000,
+        '<span id="repo-' * 300_000,
+        ('class="octicon octicon-law">' + "<path " + "d " * 2_000) * 500,
+        'itemprop="keywords" aria-label="' * 200_000,
+        'title="Topic: ' * 300_000,
     ],
     ids=[
         "comments",
@@ -182,10 +190,21 @@ def test_megabyte_title_element_is_cut() -> None:
         "inline-state-deep-nesting",
         "inline-state-many-closed",
         "inline-state-prefix-run",
+        "marks-unclosed-labels",
+        "marks-counters-without-title",
+        "marks-counter-prefixes",
+        "marks-law-icons-without-text",
+        "marks-keywords-labels",
+        "marks-topic-titles",
     ],
 )
 def test_pathological_shapes_stay_bounded(body: str) -> None:
     parse_within_limit(body)
+
+
+def test_body_marks_are_capped() -> None:
+    page = parse_within_limit('<span aria-label="1 user starred this repository"></span>' * 50_000)
+    assert len(page.marks) == MAX_MARKS_PER_KIND
 
 
 @pytest.mark.parametrize("body", [b"", b"\x00", b"\x00" * 10_000, b" \n\t ", b"\xff\xfe"])

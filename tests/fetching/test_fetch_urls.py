@@ -21,6 +21,12 @@ NORMALISED = [
     ("https://example.com:8443?q", "https://example.com:8443/?q"),
     ("http://example.com:/", "http://example.com/"),
     ("https://example.com/%7Efoo/?a=%20b", "https://example.com/%7Efoo/?a=%20b"),
+    # RFC 3986 §6.2.2 and nothing else: percent-encoding case and dot segments; `//` kept.
+    ("https://example.com/%7efoo/?a=%2fb", "https://example.com/%7Efoo/?a=%2Fb"),
+    ("https://example.com/a/./b/../c", "https://example.com/a/c"),
+    ("https://example.com/a//b", "https://example.com/a//b"),
+    ("https://example.com//a//./b/?x=./..//", "https://example.com//a//b/?x=./..//"),
+    ("https://example.com/../a", "https://example.com/a"),
     ("https://example.com/ä?ö=1", "https://example.com/ä?ö=1"),
     ("example.test:8080/x", "https://example.test:8080/x"),
     ("https://ex%61mple.com/", "https://example.com/"),
@@ -242,6 +248,8 @@ def test_port_policy(port: int, allowed: bool) -> None:
         ("//other.test/p", "http://other.test/p"),
         ("https://Other.TEST:443/p#f", "https://other.test/p"),
         ("  /spaced  ", "http://origin.test:8080/spaced"),
+        ("x//y", "http://origin.test:8080/a/x//y"),  # urljoin would drop the empty segment
+        ("//other.test//p/./q", "http://other.test//p/q"),
     ],
 )
 def test_resolves_redirect_locations(location: str, expected: str) -> None:  # B9

@@ -8,13 +8,14 @@ from graph import build_schema
 
 
 class BrokenService:
-    def key_for(self, raw_url: str) -> str:
+    def key_for(self, raw_url: str, language: str | None = None) -> str:
         raise RuntimeError("connect to 10.0.0.5:6379 failed; Traceback ...")
 
 
 class FakeContext:
     service: Any = BrokenService()
     loader: Any = None
+    language: str | None = None
 
 
 async def test_an_internal_error_is_masked_and_request_faults_are_not() -> None:

@@ -205,7 +205,7 @@ class _StubService:
 
     outcome: record.Outcome
 
-    def key_for(self, raw_url: str) -> record.Outcome:
+    def key_for(self, raw_url: str, language: str | None = None) -> record.Outcome:
         return self.outcome
 
 
@@ -213,6 +213,7 @@ class _StubService:
 class _StubContext:
     service: _StubService
     request_id: str | None = "req-1"
+    language: str | None = None
 
 
 async def _query(outcome: record.Outcome, selection: str) -> dict[str, Any]:

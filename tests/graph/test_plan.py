@@ -211,7 +211,7 @@ class _Service:
 
     outcomes: dict[str, record.Outcome]
 
-    def key_for(self, raw_url: str) -> record.Outcome:
+    def key_for(self, raw_url: str, language: str | None = None) -> record.Outcome:
         return self.outcomes[raw_url]
 
 
@@ -219,6 +219,7 @@ class _Service:
 class _Context:
     service: _Service
     request_id: str | None = "req-1"
+    language: str | None = None
 
 
 async def stock_bytes(query: str, outcomes: list[record.Outcome], **variables: Any) -> bytes:
@@ -616,3 +617,27 @@ def test_at_most_the_configured_number_of_plans_is_kept() -> None:
         plans.learn(document, None)
     assert len(plans) == 2
     assert [plans.knows(document, None) for document in documents] == [False, True, True]
+
+
+def test_plans_read_each_request_language(settings: Settings, origin: CorpusOrigin) -> None:
+    url = "https://github.com/linkgraph-plan-test/in-languages"
+    origin.add_by_language(url, {"": PAGE % b"plain", "fr": PAGE % b"fr", "de": PAGE % b"de"})
+    with running(settings) as app:
+
+        def ask(language: str) -> str:
+            return _title(
+                app.http.post(
+                    "/graphql",
+                    json={"query": ONE, "variables": {"url": url}},
+                    headers={"accept-language": language},
+                )
+            )
+
+        assert [ask("fr"), ask("de"), ask("fr"), ask("*")] == ["fr", "de", "fr", "plain"]
+        assert app.plans.served == 3
+        named = ONE.replace("(url: $url)", '(url: $url, language: "de")')
+        assert [_title(app.post(named, variables={"url": url})) for _ in range(2)] == ["de"] * 2
+        # A document naming a language is answered the ordinary way, never by a plan that
+        # would not read the argument.
+        assert app.plans.served == 3
+    assert origin.languages_for(url) == ["fr", "de", None]

@@ -68,3 +68,16 @@ async def test_the_cap_holds_for_direct_callers(standin: PeekalinkStandin) -> No
     assert all(isinstance(outcome, Preview) for outcome in outcomes)
     assert 1 <= standin.max_in_flight <= 3
     assert all(call.authorized for call in standin.calls)
+
+
+async def test_the_reader_language_is_passed_on(standin: PeekalinkStandin) -> None:
+    url = "https://example.com/in-a-language"
+    client = backend(standin)
+    try:
+        assert isinstance(await client.preview(url, "pt-BR"), Preview)
+        assert isinstance(await client.preview(url), Preview)
+    finally:
+        await client.aclose()
+    with_language, without = standin.calls_for(url)
+    assert with_language.language == "pt-BR"
+    assert without.language is None

@@ -19,7 +19,7 @@ class FailingBackend:
         self.code = code
         self.calls: list[str] = []
 
-    async def preview(self, url: str) -> Outcome:
+    async def preview(self, url: str, language: str | None = None) -> Outcome:
         self.calls.append(url)
         return Failure(url=url, code=self.code, message="scripted")
 

@@ -27,14 +27,17 @@ class ScriptedBackend:
 
     def __init__(self) -> None:
         self.calls: list[str] = []
+        # The language each call asked for, in call order.
+        self.languages: list[str | None] = []
         self.finished: list[str] = []
         self.cancelled: list[str] = []
         self.gate = asyncio.Event()
         self.title = "v1"
         self.failing = False
 
-    async def preview(self, url: str) -> Outcome:
+    async def preview(self, url: str, language: str | None = None) -> Outcome:
         self.calls.append(url)
+        self.languages.append(language)
         try:
             await self.gate.wait()
         except asyncio.CancelledError:

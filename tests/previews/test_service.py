@@ -23,7 +23,7 @@ class ScriptedBackend:
         self.calls: list[str] = []
         self.gate = asyncio.Event()
 
-    async def preview(self, url: str) -> Outcome:
+    async def preview(self, url: str, language: str | None = None) -> Outcome:
         self.calls.append(url)
         await self.gate.wait()
         if "broken" in url:
@@ -133,7 +133,7 @@ class FailingBackend:
     def __init__(self) -> None:
         self.calls: list[str] = []
 
-    async def preview(self, url: str) -> Outcome:
+    async def preview(self, url: str, language: str | None = None) -> Outcome:
         self.calls.append(url)
         code = ErrorCode[url.rsplit("/", 1)[1]]
         return Failure(url=url, code=code, message="failed", status=None)

@@ -46,13 +46,23 @@ class Head(HTMLParser):
             self.title += data
 
 
-def corpus(name: str) -> tuple[str, ParsedPage, Head]:
-    """A corpus page parsed as the service parses it, and its head read independently."""
+def _entry_body(name: str) -> tuple[dict[str, Any], bytes]:
     manifest = json.loads((CORPUS_DIR / "manifest.json").read_text())
     entry = next(e for e in manifest if e["file"].endswith(name))
     body = (CORPUS_DIR / entry["file"]).read_bytes()
     if entry.get("raw_http_response"):
         body = re.split(rb"\r?\n\r?\n", body, maxsplit=1)[1]
+    return entry, body
+
+
+def page_text(name: str) -> str:
+    """A corpus page's HTML (a saved response without its head), as text."""
+    return _entry_body(name)[1].decode("utf-8", "replace")
+
+
+def corpus(name: str) -> tuple[str, ParsedPage, Head]:
+    """A corpus page parsed as the service parses it, and its head read independently."""
+    entry, body = _entry_body(name)
     head = Head()
     head.feed(body.decode("utf-8", "replace"))
-    return entry["url"], parse_page(body, url=entry["url"]), head
+    return entry["url"], parse_page(body, url=entry["url"], marks=True), head

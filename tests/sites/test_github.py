@@ -8,8 +8,10 @@ import pytest
 
 from extraction.page import ParsedPage, parse_page
 from model.record import GithubRepository, LinkType
+from sites import reads_body_marks
 from sites.github import repository_path
-from tests.sites.corpus_pages import corpus
+from tests.sites.corpus_pages import corpus, page_text
+from tests.sites.github_facts import github_facts, shows
 from tests.sites.rules import read_rule, rule_matches
 
 
@@ -71,9 +73,38 @@ def test_repository_from_analytics_meta(name: str) -> None:
     else:
         expected = head.meta["description"].split(f" - {nwo}")[0]
     assert repository.description == expected
-    # Counts live only in body markup, which is not read.
-    assert repository.stars_count is None
+    # Figures that live only in body markup, checked against what the page shows its reader.
+    facts = github_facts(page_text(name), nwo)
+    for exact, shown in (
+        (repository.stars_count, facts.stars),
+        (repository.forks_count, facts.forks),
+        (repository.watchers_count, facts.watchers),
+    ):
+        assert shown is not None, "the saved page shows every count"
+        assert shows(exact, shown), (exact, shown)
+    assert [(lang.name, lang.percentage) for lang in repository.languages] == facts.languages
+    assert list(repository.topics) == facts.topics
+    assert repository.license == facts.license
+
+
+def test_figures_are_none_where_the_page_has_none() -> None:
+    page = parse_page(
+        b'<meta name="octolytics-dimension-repository_nwo" content="a/b">'
+        b'<a aria-label="Star this repository (12)">12</a>'
+        b'<span aria-label="Version 2.0">v2</span>'
+        b'<span itemprop="keywords" aria-label="Go 60.5"></span>'
+        b'<span itemprop="keywords" aria-label="Rust 50.0"></span>'
+        b'<span id="repo-stars-counter-star" title="1.2k">1.2k</span>',
+        url="https://github.com/a/b",
+        marks=True,
+    )
+    repository = repository_of("https://github.com/a/b", page)
+    assert repository.stars_count is None  # only a rounded counter: not passed off as exact
     assert repository.forks_count is None
+    assert repository.watchers_count is None
+    assert repository.languages == ()  # shares that add up to over 100 %: no language bar
+    assert repository.topics == ()
+    assert repository.license is None
 
 
 def test_redirected_repository_is_named_by_the_page() -> None:
@@ -150,3 +181,16 @@ def test_odd_meta_gives_none_fields() -> None:
     assert repository.description is None
     assert repository.owner is not None
     assert repository.owner.avatar is None
+
+
+def test_only_pages_whose_rule_reads_marks_have_them_read() -> None:
+    assert reads_body_marks("https://github.com/a/b")
+    assert reads_body_marks("https://github.com/discourse/discourse/tree/master/spec")
+    assert not reads_body_marks("https://github.com/settings/profile")
+    assert not reads_body_marks("https://www.tiktok.com/@someone")
+    assert not reads_body_marks("not a link")
+    body = b'<span aria-label="3 users starred this repository"></span>'
+    assert parse_page(body, url="https://example.com/").marks == ()
+    assert parse_page(body, url="https://example.com/", marks=True).marks == (
+        ("label", "3 users starred this repository"),
+    )

@@ -177,3 +177,27 @@ def test_odd_json_ld_gives_none_fields(data: dict[str, Any]) -> None:
     assert post.comments_count is None
     assert post.title is None
     assert post.media == ()
+
+
+def test_oembed_fills_what_the_json_ld_left_out() -> None:
+    data = {"@type": "DiscussionForumPosting", "articleBody": "Body text", "commentCount": 3}
+    oembed = OEmbed(type="rich", title="Hello", author_name="someone")
+    page = small(f'<script type="application/ld+json">{json.dumps(data)}</script>')
+    post = post_of(URL, dataclasses.replace(page, oembed=oembed))
+    assert (post.title, post.text, post.comments_count) == ("Hello", "Body text", 3)
+    assert post.user is not None
+    assert post.user.username == "someone"
+
+
+def test_the_json_ld_wins_over_the_oembed() -> None:
+    data = {
+        "@type": "DiscussionForumPosting",
+        "headline": "The page's title",
+        "author": {"@type": "Person", "name": "u/poster"},
+    }
+    oembed = OEmbed(type="rich", title="Other", author_name="other")
+    page = small(f'<script type="application/ld+json">{json.dumps(data)}</script>')
+    post = post_of(URL, dataclasses.replace(page, oembed=oembed))
+    assert post.title == "The page's title"
+    assert post.user is not None
+    assert post.user.username == "poster"

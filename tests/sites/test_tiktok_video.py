@@ -263,6 +263,55 @@ def test_oembed_only() -> None:
     assert video.published_at is None
 
 
+OEMBED = OEmbed(
+    type="video",
+    title="oembed caption",
+    author_name="Khabane from oEmbed",
+    author_url="https://www.tiktok.com/@khaby.lame",
+    thumbnail_url=COVER,
+    thumbnail_width=720,
+    thumbnail_height=1280,
+)
+
+
+def test_oembed_fills_what_the_page_data_left_out() -> None:
+    bare = item(desc="", author={"uniqueId": "khaby.lame"}, video={"duration": 15})
+    page = dataclasses.replace(universal(bare), oembed=OEMBED)
+    extract = read_rule("tiktok-video", URL, page)
+    assert extract is not None
+    video = extract.details
+    assert isinstance(video, TiktokVideo)
+    assert video.text == "oembed caption"
+    assert extract.title == "oembed caption"  # the page had no caption of its own
+    assert video.user is not None
+    assert (video.user.username, video.user.name) == ("khaby.lame", "Khabane from oEmbed")
+    (media,) = video.media
+    assert media.image is not None
+    assert media.image.source_url == COVER
+    assert media.duration == 15  # the page's own reading kept
+    assert video.likes_count == 1001
+
+
+def test_the_page_data_wins_over_the_oembed() -> None:
+    page = dataclasses.replace(universal(item()), oembed=OEMBED)
+    extract = read_rule("tiktok-video", URL, page)
+    assert extract is not None
+    video = extract.details
+    assert isinstance(video, TiktokVideo)
+    assert video.text == "Learn from it #learnfromkhaby"
+    assert extract.title is None  # the page's own title stands
+    assert video.user is not None
+    assert video.user.name == "Khabane"
+
+
+def test_oembed_names_the_author_of_an_open_graph_only_page() -> None:
+    head = f'<meta property="og:url" content="{URL}">'
+    video = read(dataclasses.replace(html_page(head), oembed=OEMBED))
+    assert video.user is not None
+    assert video.user.name == "Khabane from oEmbed"
+    assert video.text == "oembed caption"
+
+
 def test_open_graph_only_when_og_url_names_the_video() -> None:
     head = f'<meta property="og:url" content="{URL}"><meta property="og:image" content="{COVER}">'
     video = read(html_page(head))

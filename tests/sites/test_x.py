@@ -279,3 +279,42 @@ def test_odd_json_ld_gives_none_fields(person: dict[str, Any]) -> None:
     assert user.joined_at is None
     assert user.location is None
     assert user.url is None
+
+
+def test_oembed_fills_what_the_json_ld_left_out() -> None:
+    data = {
+        "@context": "https://schema.org",
+        "@type": "SocialMediaPosting",
+        "datePublished": "2006-03-21T20:50:14Z",
+        "interactionStatistic": [
+            {"interactionType": "https://schema.org/LikeAction", "userInteractionCount": 7},
+        ],
+    }
+    oembed = OEmbed(
+        type="rich",
+        author_name="jack",
+        author_url="https://twitter.com/jack",
+        text="just setting up my twttr",
+    )
+    page = small(f'<script type="application/ld+json">{json.dumps(data)}</script>')
+    post = post_of(POST_URL, dataclasses.replace(page, oembed=oembed))
+    assert post.text == oembed.text
+    assert post.user is not None
+    assert (post.user.username, post.user.name) == ("jack", "jack")
+    assert post.likes_count == 7  # the page's own reading kept
+
+
+def test_the_json_ld_wins_over_the_oembed() -> None:
+    data = {
+        "@type": "SocialMediaPosting",
+        "articleBody": "the page's text",
+        "author": {"@type": "Person", "additionalName": "jack", "name": "Jack D"},
+    }
+    oembed = OEmbed(
+        type="rich", author_name="other", author_url="https://twitter.com/other", text="other"
+    )
+    page = small(f'<script type="application/ld+json">{json.dumps(data)}</script>')
+    post = post_of(POST_URL, dataclasses.replace(page, oembed=oembed))
+    assert post.text == "the page's text"
+    assert post.user is not None
+    assert (post.user.username, post.user.name) == ("jack", "Jack D")

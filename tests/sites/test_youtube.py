@@ -504,3 +504,52 @@ def test_odd_channel_values_are_none() -> None:
     assert channel.username is None
     assert channel.verified is False
     assert channel.url == f"https://www.youtube.com/channel/{CHANNEL_ID}"
+
+
+def test_oembed_fills_what_the_microdata_left_out() -> None:
+    head = (
+        f'<meta itemprop="videoId" content="{ID}"><meta itemprop="duration" content="PT3M32S">'
+        f'<meta itemprop="channelId" content="{CHANNEL_ID}">'
+    )
+    oembed = OEmbed(
+        type="video",
+        title="oEmbed title",
+        author_name="Rick Astley",
+        author_url="https://www.youtube.com/@RickAstleyYT",
+        thumbnail_url="https://i.ytimg.com/vi/x/hqdefault.jpg",
+        thumbnail_width=480,
+        thumbnail_height=360,
+    )
+    extract = read_rule("youtube-video", URL, dataclasses.replace(html_page(head), oembed=oembed))
+    video = video_of(extract)
+    assert video.user is not None
+    assert (video.user.channel_id, video.user.name) == (CHANNEL_ID, "Rick Astley")
+    assert video.thumbnail is not None
+    assert (video.thumbnail.source_url, video.thumbnail.width) == (oembed.thumbnail_url, 480)
+    assert extract is not None
+    assert extract.image == video.thumbnail
+    assert video.duration == 212  # the page's own reading kept
+
+
+def test_the_player_data_wins_over_the_oembed() -> None:
+    player = {
+        "videoDetails": {
+            "videoId": ID,
+            "title": "Player title",
+            "author": "Player author",
+            "channelId": CHANNEL_ID,
+            "thumbnail": {"thumbnails": [{"url": "https://i.ytimg.com/vi/p.jpg", "width": 9}]},
+        }
+    }
+    oembed = OEmbed(type="video", title="oEmbed", author_name="Someone else")
+    page = dataclasses.replace(
+        html_page(body=state("ytInitialPlayerResponse", player)), oembed=oembed
+    )
+    extract = read_rule("youtube-video", URL, page)
+    video = video_of(extract)
+    assert extract is not None
+    assert extract.title == "Player title"
+    assert video.user is not None
+    assert video.user.name == "Player author"
+    assert video.thumbnail is not None
+    assert video.thumbnail.source_url == "https://i.ytimg.com/vi/p.jpg"

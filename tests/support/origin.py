@@ -45,6 +45,8 @@ class CorpusPage:
     status: int
     content_type: str
     body: bytes
+    # Extra response headers (a redirect's Location).
+    headers: tuple[tuple[str, str], ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -53,6 +55,8 @@ class Hit:
     target: str
     started: float
     finished: float
+    # The request's Accept-Language, as the origin received it.
+    accept_language: str | None = None
 
 
 def _key(url: str) -> tuple[str, str, str]:
@@ -132,6 +136,7 @@ class CorpusOrigin:
     hosts_path: Path
     delay: float = 0.0
     hits: list[Hit] = field(default_factory=list)
+    by_language: dict[tuple[str, str, str], dict[str, bytes]] = field(default_factory=dict)
     lock: threading.Lock = field(default_factory=threading.Lock)
 
     def hits_for(self, url: str) -> list[Hit]:
@@ -151,6 +156,23 @@ class CorpusOrigin:
         """Serve extra bytes at `url`; its host must be a corpus page or asset host."""
         self.pages[_key(url)] = CorpusPage("(added by test)", url, 200, content_type, body)
 
+    def add_redirect(self, url: str, location: str, status: int = 302) -> None:
+        """Answer `url` with a redirect to `location`, sent exactly as given."""
+        self.pages[_key(url)] = CorpusPage(
+            "(added by test)", url, status, "text/plain", b"", (("Location", location),)
+        )
+
+    def add_by_language(self, url: str, bodies: dict[str, bytes]) -> None:
+        """Serve at `url` the body of the first Accept-Language tag that `bodies` has (tags
+        in the order the header lists them, q-values ignored), else of the key "" (a page
+        that varies on the reader's language, as Wikipedia's portal or Google do)."""
+        self.pages[_key(url)] = CorpusPage("(added by test)", url, 200, "text/html", b"")
+        self.by_language[_key(url)] = bodies
+
+    def languages_for(self, url: str) -> list[str | None]:
+        """The Accept-Language of each request that reached `url` since the last reset."""
+        return [hit.accept_language for hit in self.hits_for(url)]
+
 
 def _handler(origin: CorpusOrigin, scheme: str) -> type[BaseHTTPRequestHandler]:
     class Handler(BaseHTTPRequestHandler):
@@ -162,17 +184,28 @@ def _handler(origin: CorpusOrigin, scheme: str) -> type[BaseHTTPRequestHandler]:
         def do_GET(self) -> None:
             started = time.monotonic()
             host = (self.headers.get("Host") or "").rsplit(":", 1)[0].lower()
-            page = origin.pages.get((scheme, host, self.path))
+            # The target as sent: `self.path` has a leading `//` cut to `/` (gh-87389).
+            target = self.requestline.split(" ")[1]
+            page = origin.pages.get((scheme, host, target))
             if origin.delay:
                 time.sleep(origin.delay)
+            language = self.headers.get("Accept-Language")
+            headers: tuple[tuple[str, str], ...] = ()
             if page is None:
                 status, content_type, body = 404, "text/plain", b"not in the corpus"
             else:
                 status, content_type, body = page.status, page.content_type, page.body
+                headers = page.headers
+                variants = origin.by_language.get((scheme, host, target))
+                if variants is not None:
+                    body = _negotiated(variants, language)
+                    headers = (("Vary", "Accept-Language"),)
             # Counted before the answer goes out: once the client has it, a test may count.
             with origin.lock:
-                origin.hits.append(Hit(host, self.path, started, time.monotonic()))
+                origin.hits.append(Hit(host, target, started, time.monotonic(), language))
             self.send_response(status)
+            for name, value in headers:
+                self.send_header(name, value)
             self.send_header("Content-Type", content_type)
             self.send_header("Content-Length", str(len(body)))
             self.end_headers()
@@ -182,6 +215,14 @@ def _handler(origin: CorpusOrigin, scheme: str) -> type[BaseHTTPRequestHandler]:
             return None
 
     return Handler
+
+
+def _negotiated(bodies: dict[str, bytes], accept_language: str | None) -> bytes:
+    for item in (accept_language or "").split(","):
+        tag = item.split(";", 1)[0].strip().lower()
+        if tag in bodies:
+            return bodies[tag]
+    return bodies[""]
 
 
 def _bind_both(

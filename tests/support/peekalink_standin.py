@@ -38,6 +38,8 @@ class Call:
     authorized: bool
     started: float
     finished: float
+    # The request's `language` parameter, when it sent one.
+    language: str | None = None
 
 
 def error_reply(code: str, status: int, **headers: str) -> Reply:
@@ -106,6 +108,7 @@ class PeekalinkStandin:
             self.in_flight += 1
             self.max_in_flight = max(self.max_in_flight, self.in_flight)
         link: str | None = None
+        language: str | None = None
         authorized = handler.headers.get("Authorization") == f"Bearer {self.key}"
         recorded = False
         try:
@@ -113,6 +116,7 @@ class PeekalinkStandin:
             try:
                 request = json.loads(handler.rfile.read(length))
                 link = request.get("link") if isinstance(request, dict) else None
+                language = request.get("language") if isinstance(request, dict) else None
             except ValueError:
                 link = None
             if not authorized:
@@ -124,7 +128,7 @@ class PeekalinkStandin:
             time.sleep(self.hold)
             body = reply.body if isinstance(reply.body, bytes) else json.dumps(reply.body).encode()
             # Recorded before the answer goes out: once the client has it, a test may count.
-            self._record(link, authorized, started)
+            self._record(link, authorized, started, language)
             recorded = True
             handler.send_response(reply.status)
             handler.send_header("Content-Type", "application/json")
@@ -141,10 +145,12 @@ class PeekalinkStandin:
             if not recorded:
                 self._record(link, authorized, started)
 
-    def _record(self, link: str | None, authorized: bool, started: float) -> None:
+    def _record(
+        self, link: str | None, authorized: bool, started: float, language: str | None = None
+    ) -> None:
         with self._lock:
             self.in_flight -= 1
-            self.calls.append(Call(link, authorized, started, time.monotonic()))
+            self.calls.append(Call(link, authorized, started, time.monotonic(), language))
 
 
 @contextmanager
