@@ -7,15 +7,24 @@ from collections.abc import Callable
 
 from previews.cache import PreviewCache
 from previews.redis_cache import RedisCache
+from previews.redis_link import RedisLink
 from previews.sqlite_cache import SqliteCache
 
 
 def open_cache(
-    url: str, *, stale_ttl: float = 0.0, clock: Callable[[], float] = time.time
+    url: str,
+    *,
+    stale_ttl: float = 0.0,
+    clock: Callable[[], float] = time.time,
+    link: RedisLink | None = None,
 ) -> PreviewCache:
-    """`sqlite:///path` for one machine, `redis://host:port/db` for several instances."""
+    """`sqlite:///path` for one machine, `redis://host:port/db` for several instances; a
+    Redis cache uses `link` when given (the process's one way to Redis, which the caller
+    closes), else opens its own."""
     if url.startswith("sqlite:///"):
         return SqliteCache.from_url(url, stale_ttl=stale_ttl, clock=clock)
     if url.startswith(("redis://", "rediss://")):
+        if link is not None:
+            return RedisCache(link, stale_ttl=stale_ttl, clock=clock)
         return RedisCache.from_url(url, stale_ttl=stale_ttl, clock=clock)
     raise ValueError(f"unsupported cache URL (want sqlite:/// or redis://): {url!r}")
