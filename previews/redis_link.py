@@ -120,7 +120,7 @@ class RedisLink:
         except (RedisConnectionError, RedisTimeoutError, TimeoutError, OSError) as error:
             self._fell_back(part)
             self._failed(error)
-            raise RedisUnavailableError(self._reason) from error
+            raise RedisUnavailableError(_describe(error)) from error
         self._failures = 0
         return result
 
@@ -136,7 +136,7 @@ class RedisLink:
         self._failures += 1
         if self._open_since is not None or self._failures < self._threshold:
             return
-        self._reason = f"{type(error).__name__}: {error}" if str(error) else type(error).__name__
+        self._reason = _describe(error)
         self._open_since = time.monotonic()
         log.warning("redis unavailable (%s); going on without it until it answers", self._reason)
         self._probe = asyncio.get_running_loop().create_task(self._wait_for_redis())
@@ -258,6 +258,10 @@ class Channels:
         if self._pubsub is not None:
             with contextlib.suppress(RedisError, OSError):
                 await self._pubsub.aclose()
+
+
+def _describe(error: BaseException) -> str:
+    return f"{type(error).__name__}: {error}" if str(error) else type(error).__name__
 
 
 def _text(value: Any) -> str:

@@ -13,7 +13,7 @@ import logging
 
 from redis.exceptions import RedisError
 
-from previews.redis_link import RedisLink
+from previews.redis_link import RedisLink, RedisUnavailableError
 from web.rate_limit import Budget, MemoryBuckets
 
 log = logging.getLogger(__name__)
@@ -67,9 +67,10 @@ class RedisBuckets:
         keys, args = [self._prefix + client], [budget.capacity, budget.refill, points]
         try:
             left = await self._link.call("rate_limit", lambda _: self._take(keys=keys, args=args))
-        except RedisError as error:
-            if self._link.available:  # an error Redis answered with, not an outage
-                log.warning("rate limit script failed (%s); charging locally", error)
+        except RedisUnavailableError:
+            return await self.local.take(client, points)
+        except RedisError as error:  # an error Redis answered with, not an outage
+            log.warning("rate limit script failed (%s); charging locally", error)
             return await self.local.take(client, points)
         return float(left)
 

@@ -111,15 +111,15 @@ async def test_waiting_links_share_one_pubsub_connection(faulty_redis: RedisServ
 
     async def subscribed() -> dict[str, int]:
         counts = await admin.pubsub_numsub(*(f"linkgraph:done:{key}" for key in keys))
-        return {channel.decode(): count for channel, count in counts}
+        return {str(channel): int(count) for channel, count in counts}
 
     for _ in range(600):
         if all(count == 1 for count in (await subscribed()).values()):
             break
         await asyncio.sleep(0.05)
     assert all(count == 1 for count in (await subscribed()).values())
-    pubsub_clients = await admin.execute_command("CLIENT", "LIST", "TYPE", "pubsub")
-    assert len(pubsub_clients.splitlines()) == 1
+    pubsub_clients = await admin.client_list(_type="pubsub")
+    assert len(pubsub_clients) == 1
     # The holder publishes: every waiter gets its own link's outcome, nobody fetches.
     for key in keys:
         await admin.publish(f"linkgraph:done:{key}", encode(page(key, f"held {key}")))
