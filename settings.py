@@ -225,8 +225,8 @@ class Settings(BaseSettings):
         default=1.0,
         gt=0,
         description="Seconds one Redis call may take, its wait for a pooled connection and "
-        "its one retry included; three failures in a row and the process goes on without "
-        "Redis until it answers a ping again.",
+        "its one retry included; a call that times out, or three that fail in a row, and "
+        "the process goes on without Redis until it answers a ping again.",
     )
     redis_max_connections: int = Field(
         default=32,

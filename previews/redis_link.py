@@ -10,11 +10,12 @@ every waiting link held a pub/sub connection of its own. So:
 - **Short deadlines, a small retry budget.** Each call has `timeout` seconds in all; sockets
   get half of it, so that the one retry (which replaces a connection a restarted Redis cut)
   fits inside.
-- **A circuit breaker.** After `threshold` failures in a row the link is *open*: calls are
-  refused at once with `RedisUnavailableError`, so nothing waits on a Redis that is down or hung,
-  and a probe pings Redis every `probe_interval` seconds in the background; the first answer
-  closes it again, without a restart. Callers go on without Redis meanwhile (this process's
-  own single flight, its own rate-limit buckets, no shared cache).
+- **A circuit breaker.** After a call that timed out, or `threshold` failures in a row, the
+  link is *open*: calls are refused at once with `RedisUnavailableError`, so nothing waits on
+  a Redis that is down or hung, and a probe pings Redis every `probe_interval` seconds in the
+  background; the first answer closes it again, without a restart. Callers go on without
+  Redis meanwhile (this process's own single flight, its own rate-limit buckets, no shared
+  cache).
 - **One pub/sub connection** (`Channels`) for every link this process waits for.
 """
 
@@ -133,8 +134,12 @@ class RedisLink:
             self.observer.redis_fallback(part)
 
     def _failed(self, error: BaseException) -> None:
+        """Open the breaker on a call that ran out of time (a hung Redis costs every caller
+        the whole deadline, so one is evidence enough), or on `threshold` failures in a row
+        (a refused connection costs nothing, and one reconnect after a restart may fail)."""
         self._failures += 1
-        if self._open_since is not None or self._failures < self._threshold:
+        timed_out = isinstance(error, TimeoutError | RedisTimeoutError)
+        if self._open_since is not None or (self._failures < self._threshold and not timed_out):
             return
         self._reason = _describe(error)
         self._open_since = time.monotonic()

@@ -157,3 +157,43 @@ async def test_held_locks_are_renewed_in_one_call_per_tick(faulty_redis: RedisSe
     await admin.aclose()
     await flight.aclose()
     await link.aclose()
+
+
+async def test_the_shared_pubsub_connection_carries_messages_again_after_a_restart(
+    faulty_redis: RedisServer,
+) -> None:
+    link = link_to(faulty_redis)
+    # Waiters that never poll the lock: only the pub/sub connection can bring them an answer.
+    flight = RedisFlight(link, poll=120)
+    fetches = GatedFetches()
+
+    async def held_elsewhere(key: str) -> None:
+        admin = redis.asyncio.Redis.from_url(faulty_redis.url)
+        await admin.set(f"linkgraph:lock:{key}", "other", px=60_000)
+        await admin.aclose()
+
+    async def answered(key: str) -> Outcome:
+        waiting = asyncio.create_task(flight.run(key, fetches.fetch(key), nothing))
+        await until(lambda: len(link.channels) == 1, "the link waits")
+        admin = redis.asyncio.Redis.from_url(faulty_redis.url)
+        channel = f"linkgraph:done:{key}"
+        for _ in range(600):
+            if dict(await admin.pubsub_numsub(channel)).get(channel.encode()):
+                break
+            await asyncio.sleep(0.05)
+        await admin.publish(channel, encode(page(key, f"held {key}")))
+        await admin.aclose()
+        return await asyncio.wait_for(waiting, timeout=30)
+
+    await held_elsewhere("https://example.com/before")
+    before = await answered("https://example.com/before")
+    assert isinstance(before, Preview)
+    assert before.title == "held https://example.com/before"
+    await asyncio.to_thread(faulty_redis.restart)
+    await until(lambda: len(link.channels) == 0, "the first waiter left")
+    await held_elsewhere("https://example.com/after")
+    after = await answered("https://example.com/after")
+    assert isinstance(after, Preview)
+    assert after.title == "held https://example.com/after"
+    assert fetches.calls == []
+    await link.aclose()
