@@ -10,7 +10,10 @@ tests/faults/ holds the same properties at smaller ones):
    takes `delay` seconds, sent in batches of 50 to the first instance and, once it has
    started, the same batches to the second. Prints links previewed, errors, and origin
    fetches per link (ideal: one each).
-2. **Hung Redis.** One process with warm links; Redis stopped (SIGSTOP) for `stop` seconds
+2. **Restarted Redis.** The same on fresh links, both instances at once, Redis killed and
+   started again half-way through the origin's delay. Prints answers previewed, batches
+   failed and origin fetches (a link may be fetched once more on each instance then).
+3. **Hung Redis.** One process with warm links; Redis stopped (SIGSTOP) for `stop` seconds
    while four clients keep asking for the warm links. Prints requests answered during the
    stop and their latency (p50, p99, max), then how long after SIGCONT /readyz says ok.
 
@@ -71,6 +74,40 @@ async def cold_burst(
     )
 
 
+async def restarted_redis(
+    server: RedisServer, origin: CorpusOrigin, work: Path, links: int, delay: float
+) -> None:
+    urls = [add_page(origin, f"bench-restart-{n}") for n in range(links)]
+    batches = [urls[start : start + 50] for start in range(0, len(urls), 50)]
+    async with AsyncExitStack() as stack:
+        a = await stack.enter_async_context(instance("ra", server.url, work / "r", origin))
+        b = await stack.enter_async_context(instance("rb", server.url, work / "r", origin))
+        origin.reset()
+        origin.delay = delay
+        sent = [
+            asyncio.create_task(previews(client.client, batch))
+            for batch in batches
+            for client in (a, b)
+        ]
+        await asyncio.sleep(delay / 2)
+        await asyncio.to_thread(server.restart)
+        results = await asyncio.gather(*sent, return_exceptions=True)
+        origin.delay = 0.0
+    failed_batches = sum(isinstance(result, BaseException) for result in results)
+    previewed = sum(
+        answer.get("title") == title_of(url)
+        for result, batch in zip(results, [b for b in batches for _ in (0, 1)], strict=True)
+        if not isinstance(result, BaseException)
+        for answer, url in zip(result, batch, strict=True)
+    )
+    fetches = [origin.count(url) for url in urls]
+    print(
+        f"redis restarted mid-burst: {links} links x 2 instances, origin {delay:g}s: "
+        f"{previewed}/{2 * links} answers previewed, {failed_batches} batches failed, "
+        f"origin fetches {sum(fetches)} (max {max(fetches)} per link)"
+    )
+
+
 async def hung_redis(server: RedisServer, origin: CorpusOrigin, work: Path, stop: float) -> None:
     warm = [add_page(origin, f"bench-hung-{n}") for n in range(10)]
     async with instance("h", server.url, work / "hung", origin) as app:
@@ -117,6 +154,7 @@ async def main(quick: bool) -> None:
         work = Path(tmp)
         with serve_corpus(work) as origin, redis_server(work) as server:
             await cold_burst(server, origin, work, 40 if quick else 200, 0.5 if quick else 2.0)
+            await restarted_redis(server, origin, work, 40 if quick else 100, 0.5 if quick else 2.0)
             await hung_redis(server, origin, work, 3.0 if quick else 20.0)
 
 

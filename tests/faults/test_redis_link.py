@@ -13,6 +13,7 @@ import redis
 from model.record import Outcome, Preview
 from previews.cache import Fetch, encode
 from previews.flight import RedisFlight
+from previews.redis_cache import RedisCache
 from previews.redis_link import RedisLink, RedisUnavailableError
 from tests.faults.conftest import until
 from tests.previews.scripted import page
@@ -197,3 +198,21 @@ async def test_the_shared_pubsub_connection_carries_messages_again_after_a_resta
     assert after.title == "held https://example.com/after"
     assert fetches.calls == []
     await link.aclose()
+
+
+async def test_the_cache_answers_what_this_process_saw_while_redis_is_down(
+    faulty_redis: RedisServer,
+) -> None:
+    fallbacks = Fallbacks()
+    cache = RedisCache(link_to(faulty_redis, fallbacks), stale_ttl=60, owns_link=True)
+    seen, written, unseen = (f"https://example.com/{name}" for name in ("seen", "new", "unseen"))
+    await cache.put(seen, page(seen), 60)
+    faulty_redis.kill()
+    found = await cache.get_many([seen, unseen])
+    assert set(found) == {seen}
+    assert found[seen].fresh
+    assert found[seen].outcome == page(seen)
+    await cache.put(written, page(written, "written while down"), 60)
+    assert (await cache.get_many([written]))[written].outcome == page(written, "written while down")
+    assert fallbacks.parts["cache"] >= 3
+    await cache.aclose()
