@@ -18,6 +18,8 @@ from previews.redis_link import RedisLink, RedisUnavailableError
 from tests.faults.conftest import until
 from tests.previews.scripted import page
 from tests.support.redis_server import RedisServer
+from web.rate_limit import Budget
+from web.redis_buckets import RedisBuckets
 
 
 class Fallbacks:
@@ -216,3 +218,21 @@ async def test_the_cache_answers_what_this_process_saw_while_redis_is_down(
     assert (await cache.get_many([written]))[written].outcome == page(written, "written while down")
     assert fallbacks.parts["cache"] >= 3
     await cache.aclose()
+
+
+async def test_rate_limit_buckets_are_charged_locally_while_redis_is_down(
+    faulty_redis: RedisServer,
+) -> None:
+    buckets = RedisBuckets(link_to(faulty_redis), Budget(capacity=100, refill=0.001))
+    assert await buckets.take("key:a", 30) == pytest.approx(70, abs=0.01)
+    faulty_redis.kill()
+    # Not let through for free: this process's own bucket is charged, request after request.
+    assert await buckets.take("key:a", 40) == pytest.approx(60, abs=0.01)
+    assert await buckets.take("key:a", 40) == pytest.approx(20, abs=0.01)
+    assert await buckets.level("key:a") == pytest.approx(20, abs=0.01)
+    await asyncio.to_thread(faulty_redis.start)
+    link = buckets._link
+    await until(lambda: link.available, "the breaker closed after the restart")
+    # Back on the shared (new, empty) Redis.
+    assert await buckets.take("key:a", 5) == pytest.approx(95, abs=0.01)
+    await link.aclose()
