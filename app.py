@@ -30,6 +30,7 @@ from previews.backend import Backend
 from previews.caches import open_cache
 from previews.direct import DirectBackend, MediaIngest
 from previews.peekalink import PeekalinkBackend
+from previews.redis_link import RedisLink
 from previews.service import PreviewService
 from previews.sqlite_cache import SqliteCache
 from resolvers.plans import Plans
@@ -80,8 +81,10 @@ def rate_budget(settings: Settings) -> Budget:
     )
 
 
-def rate_buckets(settings: Settings) -> Buckets:
+def rate_buckets(settings: Settings, link: RedisLink | None = None) -> Buckets:
     """Shared buckets in Redis when the cache is there (several instances), else in memory."""
+    if link is not None:
+        return RedisBuckets(link, rate_budget(settings))
     url = settings.resolved_cache_url
     if url.startswith(("redis://", "rediss://")):
         return RedisBuckets.from_url(url, rate_budget(settings))
@@ -96,6 +99,22 @@ def s3_credentials(settings: Settings) -> S3Credentials:
         secret_access_key=secret.get_secret_value() if secret else None,
         region=settings.s3_region,
     )
+
+
+def redis_link(settings: Settings, metrics: Metrics) -> RedisLink | None:
+    """The process's one way to Redis (pool, deadlines, breaker, pub/sub), shared by the
+    cache, its single flight and the rate limiter; None when the cache is not in Redis."""
+    url = settings.resolved_cache_url
+    if not url.startswith(("redis://", "rediss://")):
+        return None
+    link = RedisLink.from_url(
+        url,
+        timeout=settings.redis_timeout,
+        max_connections=settings.redis_max_connections,
+        observer=metrics,
+    )
+    metrics.watch_redis(lambda: link.available)
+    return link
 
 
 def _origin(url: str) -> str:
@@ -179,6 +198,7 @@ def create_app(
     # those lines come out in the same format as the rest.
     configure_logging(settings.log_level, settings.log_format)
     metrics = Metrics()
+    link = redis_link(settings, metrics)
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
@@ -186,6 +206,9 @@ def create_app(
         log.info("media URLs start with %s (from %s)", settings.public_url, how)
         log.info("data directory: %s", settings.data_dir.resolve())
         async with AsyncExitStack() as stack:
+            if link is not None:
+                # Closed last, after the cache and the service that use it.
+                stack.push_async_callback(link.aclose)
             policy = fetch_policy(settings)
             fetcher = SafeFetcher(policy, observer=metrics)
             stack.push_async_callback(fetcher.aclose)
@@ -218,6 +241,7 @@ def create_app(
                 stale_ttl=settings.stale_ttl,
                 clock=clock,
                 max_bytes=settings.cache_max_bytes,
+                link=link,
             )
             backend = build_backend(settings, fetcher, media)
             service = PreviewService(
@@ -238,7 +262,11 @@ def create_app(
             stack.push_async_callback(_cancel, retention)
             app.state.media = media
             app.state.previews = service
-            app.state.readiness["cache"] = cache.ping
+            if link is None:
+                app.state.readiness["cache"] = cache.ping
+            else:
+                # Each process goes on without Redis while it is away: degraded, not unready.
+                app.state.degradable["redis"] = link.ping
             yield
 
     limits = QueryLimits(
@@ -268,7 +296,7 @@ def create_app(
         app.add_middleware(PersistedQueries, store=MemoryQueryStore(settings.persisted_queries_max))
     app.add_middleware(BodyLimit, max_bytes=settings.max_body_bytes)
     # Outermost last: the key check, then the per-client budget, then the body limit.
-    app.add_middleware(RateLimit, buckets=rate_buckets(settings))
+    app.add_middleware(RateLimit, buckets=rate_buckets(settings, link))
     keys = ApiKeys(read_keys(settings.api_keys, settings.api_keys_file))
     if keys.required:
         # With no keys configured the check would pass every request: no layer at all.
@@ -287,6 +315,7 @@ def create_app(
     app.state.readiness = {"media": writable_dir_probe(media_dir)}
     if settings.min_free_bytes:
         app.state.readiness["disk"] = free_space_probe(settings.data_dir, settings.min_free_bytes)
+    app.state.degradable = {}
     app.include_router(graphql, prefix="/graphql")
     app.include_router(health_router(timeout=settings.ready_timeout))
     app.include_router(metrics_router(metrics))

@@ -278,6 +278,19 @@ class Settings(BaseSettings):
         description="Automatic persisted queries remembered per process (LRU); 0 turns "
         "persisted queries off.",
     )
+    redis_timeout: float = Field(
+        default=1.0,
+        gt=0,
+        description="Seconds one Redis call may take, its wait for a pooled connection and "
+        "its one retry included; a call that times out, or three that fail in a row, and "
+        "the process goes on without Redis until it answers a ping again.",
+    )
+    redis_max_connections: int = Field(
+        default=32,
+        gt=1,
+        description="Redis connections per process at most (one of them is the pub/sub "
+        "connection every waiting link shares); a call waits for a free one.",
+    )
     ready_timeout: float = Field(
         default=2.0, gt=0, description="Seconds each /readyz dependency check may take."
     )

@@ -134,9 +134,25 @@ class PreviewService:
             self._observer.record_cache(False, len(missing))
         found = {key: entry.outcome for key, entry in cached.items()}
         if missing:  # a warm request has none: no gathering to set up
-            fetched = await asyncio.gather(*(self._fetch_once(key) for key in missing))
-            found |= dict(zip(missing, fetched, strict=True))
+            fetched = await asyncio.gather(
+                *(self._fetch_once(key) for key in missing), return_exceptions=True
+            )
+            found |= {
+                key: self._answer(key, result) for key, result in zip(missing, fetched, strict=True)
+            }
         return Lookup([found[key] for key in keys], frozenset(cached))
+
+    def _answer(self, key: str, result: Outcome | BaseException) -> Outcome:
+        """One link's outcome; an exception (a bug, never a Redis outage, which the flight
+        rides out) fails that link alone, not its batch."""
+        if not isinstance(result, BaseException):
+            return result
+        if isinstance(result, asyncio.CancelledError):
+            raise result
+        log.error("a link's fetch failed", exc_info=result)
+        return Failure(
+            url=key, code=ErrorCode.LINK_CONTENT_ERROR, message="The link could not be read."
+        )
 
     async def refresh(self, key: str) -> Outcome:
         """Fetch `key` now, whatever the cache holds; the answer is what this fetch got, even

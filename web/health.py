@@ -7,9 +7,12 @@ ones that failed.
 
 A dependency is checked through a probe: `async def ping() -> None` that returns when the
 dependency is reachable and raises otherwise (see `Pingable`). Probes live in
-`app.state.readiness` (name → probe). Until the cache and media store implement `ping`, the
-defaults check that their directories are writable, which is what the embedded SQLite cache
-and file media store need.
+`app.state.readiness` (name → probe). A dependency the service can work without for a while
+(Redis: each process then goes on alone) is probed from `app.state.degradable` instead: its
+failure is reported under `degraded` with a 200, since taking every instance out of traffic
+because their shared Redis is away would turn a degradation into an outage. Until the cache
+and media store implement `ping`, the defaults check that their directories are writable,
+which is what the embedded SQLite cache and file media store need.
 """
 
 from __future__ import annotations
@@ -108,11 +111,20 @@ def health_router(*, timeout: float) -> APIRouter:
     @router.get("/readyz", include_in_schema=False)
     async def readyz(request: Request) -> JSONResponse:
         probes: dict[str, Probe] = dict(getattr(request.app.state, "readiness", {}))
-        names = sorted(probes)
-        results = await asyncio.gather(*(_run(name, probes[name], timeout) for name in names))
-        failed = {name: why for name, why in zip(names, results, strict=True) if why}
+        optional: dict[str, Probe] = dict(getattr(request.app.state, "degradable", {}))
+        names = sorted(probes | optional)
+        every = probes | optional
+        results = await asyncio.gather(*(_run(name, every[name], timeout) for name in names))
+        why = {name: reason for name, reason in zip(names, results, strict=True) if reason}
+        failed = {name: reason for name, reason in why.items() if name in probes}
+        degraded = {name: reason for name, reason in why.items() if name not in probes}
         if failed:
-            return JSONResponse({"status": "unavailable", "failed": failed}, status_code=503)
+            body = {"status": "unavailable", "failed": failed}
+            if degraded:
+                body["degraded"] = degraded
+            return JSONResponse(body, status_code=503)
+        if degraded:
+            return JSONResponse({"status": "degraded", "checked": names, "degraded": degraded})
         return JSONResponse({"status": "ok", "checked": names})
 
     return router

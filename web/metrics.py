@@ -12,7 +12,7 @@ unique per image and would make one series per image otherwise).
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from typing import Literal
 
@@ -76,6 +76,19 @@ class Metrics:
             "Upstream fetches running now.",
             registry=self.registry,
         )
+        self.redis_up = Gauge(
+            "linkgraph_redis_up",
+            "1 while Redis is in use, 0 while its circuit is open and this process goes on "
+            "without it (only with a redis:// cache).",
+            registry=self.registry,
+        )
+        self.redis_fallbacks = Counter(
+            "linkgraph_redis_fallbacks_total",
+            "Operations done without Redis because it was down, hung or unreachable, by part "
+            "(cache, flight, rate_limit, ready).",
+            ["part"],
+            registry=self.registry,
+        )
         # Make the label sets visible at zero, so dashboards and alerts see them from start.
         # The children kept: `labels()` checks and hashes its arguments on every call, and
         # every request counts its lookups.
@@ -86,6 +99,14 @@ class Metrics:
         """Count `n` cache lookups that hit (or missed)."""
         if n > 0:
             (self._cache_hits if hit else self._cache_misses).inc(n)
+
+    def redis_fallback(self, part: str) -> None:
+        """previews/redis_link.py's hook: one operation of `part` went on without Redis."""
+        self.redis_fallbacks.labels(part=part).inc()
+
+    def watch_redis(self, available: Callable[[], bool]) -> None:
+        """Read `linkgraph_redis_up` from the link's breaker at each scrape."""
+        self.redis_up.set_function(lambda: 1.0 if available() else 0.0)
 
     def record_fetch(self, outcome: Literal["ok", "error"], code: str | None) -> None:
         """Count one finished upstream fetch: `ok` with its HTTP status, or `error` with its

@@ -2,18 +2,19 @@
 
 One Lua script refills, charges and stores a bucket atomically, on the Redis server's clock
 (so instances with skewed clocks agree); a bucket expires once it would be full again, so idle
-clients cost no memory. If Redis fails, the request is let through and the failure logged: a
-rate limit that takes the service down with it would be worse than one briefly not enforced.
+clients cost no memory. While Redis is down or hung (previews/redis_link.py's breaker), each
+process charges buckets of its own instead (`MemoryBuckets`): a rate limit that takes the
+service down with it would be worse than one enforced per instance for a while.
 """
 
 from __future__ import annotations
 
 import logging
 
-from redis.asyncio import Redis
 from redis.exceptions import RedisError
 
-from web.rate_limit import Budget
+from previews.redis_link import RedisLink, RedisUnavailableError
+from web.rate_limit import Budget, MemoryBuckets
 
 log = logging.getLogger(__name__)
 
@@ -38,29 +39,41 @@ return tostring(level)
 
 
 class RedisBuckets:
-    def __init__(self, client: Redis, budget: Budget, *, prefix: str = "linkgraph:rate:") -> None:
+    def __init__(
+        self,
+        link: RedisLink,
+        budget: Budget,
+        *,
+        prefix: str = "linkgraph:rate:",
+        owns_link: bool = False,
+    ) -> None:
+        """`owns_link`: close the link with the buckets (the app closes its shared one)."""
         self.budget = budget
-        self._client = client
+        self._link = link
+        self._owns_link = owns_link
         self._prefix = prefix
-        self._take = client.register_script(_TAKE)
+        self._take = link.client.register_script(_TAKE)
+        self.local = MemoryBuckets(budget)
 
     @classmethod
     def from_url(cls, url: str, budget: Budget) -> RedisBuckets:
-        return cls(Redis.from_url(url), budget)
+        return cls(RedisLink.from_url(url), budget, owns_link=True)
 
     async def level(self, client: str) -> float:
         return await self.take(client, 0)
 
     async def take(self, client: str, points: float) -> float:
         budget = self.budget
+        keys, args = [self._prefix + client], [budget.capacity, budget.refill, points]
         try:
-            left = await self._take(
-                keys=[self._prefix + client], args=[budget.capacity, budget.refill, points]
-            )
-        except RedisError:
-            log.exception("rate limit store failed; letting the request through")
-            return float(budget.capacity)
+            left = await self._link.call("rate_limit", lambda _: self._take(keys=keys, args=args))
+        except RedisUnavailableError:
+            return await self.local.take(client, points)
+        except RedisError as error:  # an error Redis answered with, not an outage
+            log.warning("rate limit script failed (%s); charging locally", error)
+            return await self.local.take(client, points)
         return float(left)
 
     async def aclose(self) -> None:
-        await self._client.aclose()
+        if self._owns_link:
+            await self._link.aclose()
