@@ -26,7 +26,7 @@ from previews.direct import DirectBackend, MediaIngest
 from previews.peekalink import PeekalinkBackend
 from previews.service import PreviewService
 from resolvers.plans import Plans
-from schema.limits import QueryLimits
+from schema.limits import QueryLimits, document_refusal
 from settings import ConfigurationError, Settings, load_settings, require_backend_settings
 from web.address import DEFAULT_ADDRESS, public_url, uvicorn_address
 from web.body_limit import BodyLimit
@@ -70,6 +70,7 @@ def rate_budget(settings: Settings) -> Budget:
         refill=settings.rate_refill,
         fetch_cost=settings.rate_fetch_cost,
         hit_cost=settings.rate_hit_cost,
+        document_cost=settings.rate_document_cost,
     )
 
 
@@ -186,6 +187,8 @@ def create_app(
         max_tokens=settings.max_query_tokens,
         max_urls=settings.max_urls_per_request,
         introspection=settings.graphiql,
+        max_bytes=settings.max_query_bytes,
+        document_cache_bytes=settings.document_cache_bytes,
     )
     schema = build_schema(limits)
     # Compiled plans answer the preview queries apps repeat (resolvers/plans.py); kept on the
@@ -204,7 +207,11 @@ def create_app(
     app.add_middleware(GraphqlLane, endpoint=graphql.answer_post)
     if settings.persisted_queries_max:
         # Inside the body limit, so a stored query is never longer than it.
-        app.add_middleware(PersistedQueries, store=MemoryQueryStore(settings.persisted_queries_max))
+        # Nothing over the document limits is stored.
+        store = MemoryQueryStore(
+            settings.persisted_queries_max, max_bytes=settings.persisted_queries_max_bytes
+        )
+        app.add_middleware(PersistedQueries, store=store, refusal=document_refusal(limits))
     app.add_middleware(BodyLimit, max_bytes=settings.max_body_bytes)
     # Outermost last: the key check, then the per-client budget, then the body limit.
     app.add_middleware(RateLimit, buckets=rate_buckets(settings))

@@ -135,6 +135,17 @@ class Settings(BaseSettings):
         default=20, gt=0, description="Aliases per document, counted after fragment expansion."
     )
     max_query_tokens: int = Field(default=2_000, gt=0, description="Tokens per document.")
+    max_query_bytes: int = Field(
+        default=32 * 1024,
+        gt=0,
+        description="Bytes of one GraphQL document, comments included, accepted at most.",
+    )
+    document_cache_bytes: int = Field(
+        default=64 * 1024 * 1024,
+        ge=0,
+        description="Bytes (estimated) the parsed and validated documents of a process may "
+        "hold; least recently used go first.",
+    )
     max_urls_per_request: int = Field(
         default=50, gt=0, description="Distinct links one request may name (checked first)."
     )
@@ -185,6 +196,11 @@ class Settings(BaseSettings):
     rate_hit_cost: int = Field(
         default=1, ge=0, description="Points per distinct link served from the cache."
     )
+    rate_document_cost: int = Field(
+        default=1,
+        ge=0,
+        description="Points per whole KiB of a document the process parses for the first time.",
+    )
     host_rate: float = Field(
         default=10.0, gt=0, description="Fetches per second to one destination site."
     )
@@ -220,6 +236,11 @@ class Settings(BaseSettings):
         ge=0,
         description="Automatic persisted queries remembered per process (LRU); 0 turns "
         "persisted queries off.",
+    )
+    persisted_queries_max_bytes: int = Field(
+        default=16 * 1024 * 1024,
+        gt=0,
+        description="Bytes of persisted query text remembered per process at most (LRU).",
     )
     ready_timeout: float = Field(
         default=2.0, gt=0, description="Seconds each /readyz dependency check may take."
