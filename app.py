@@ -28,7 +28,7 @@ from previews.service import PreviewService
 from resolvers.plans import Plans
 from schema.limits import QueryLimits, document_refusal
 from settings import ConfigurationError, Settings, load_settings, require_backend_settings
-from web.address import DEFAULT_ADDRESS, public_url, uvicorn_address
+from web.address import DEFAULT_ADDRESS, public_url, self_addresses, uvicorn_address
 from web.body_limit import BodyLimit
 from web.card import card_router
 from web.cors import add_cors
@@ -48,7 +48,8 @@ from web.request_id import RequestId
 log = logging.getLogger("linkgraph")
 
 
-def fetch_policy(settings: Settings) -> FetchPolicy:
+def fetch_policy(settings: Settings, served: tuple[str, int] | None = None) -> FetchPolicy:
+    """`served`: the host and port this server listens on, when known (refused by address)."""
     return FetchPolicy(
         hosts_file=settings.hosts_file,
         allow_networks=settings.allowed_networks,
@@ -59,7 +60,9 @@ def fetch_policy(settings: Settings) -> FetchPolicy:
         max_redirects=settings.max_redirects,
         user_agent=settings.user_agent,
         self_origins=(_origin(settings.public_url),),
+        self_addresses=self_addresses(served, settings.public_url),
         concurrency=settings.fetch_concurrency,
+        client_share=settings.client_fetch_slots,
         host_limit=HostRate(rate=settings.host_rate, burst=settings.host_burst),
     )
 
@@ -146,12 +149,12 @@ def create_app(
         log.info("media URLs start with %s (from %s)", settings.public_url, how)
         log.info("data directory: %s", settings.data_dir.resolve())
         async with AsyncExitStack() as stack:
-            policy = fetch_policy(settings)
+            policy = fetch_policy(settings, address or uvicorn_address())
             fetcher = SafeFetcher(policy, observer=metrics)
             stack.push_async_callback(fetcher.aclose)
             media = build_media_service(
                 data_dir=settings.data_dir,
-                media_key=settings.media_key,
+                media_key=settings.media_key.get_secret_value(),
                 public_url=settings.public_url,
                 fetcher=fetcher,
                 limits=ImageLimits(

@@ -19,6 +19,7 @@ from dataclasses import dataclass
 from common.flight import SingleFlight
 from common.memo import TtlLru
 from fetching import FetchError, FetchPolicy, normalize_url
+from fetching.slots import fetching_for
 from model.record import ErrorCode, Failure, Outcome
 from previews.backend import Backend
 from previews.cache import Entry, PreviewCache
@@ -104,9 +105,14 @@ class PreviewService:
         """Outcomes for normalised `keys`, in order; each distinct key fetched at most once."""
         return (await self.lookup(keys)).outcomes
 
-    async def lookup(self, keys: Sequence[str]) -> Lookup:
+    async def lookup(self, keys: Sequence[str], *, client: str | None = None) -> Lookup:
         """`get_many`, also saying which keys the cache answered (what the rate limit charges
-        less for)."""
+        less for). `client` (opaque: an API key's id, an address) is who the fetches are for:
+        the fetcher shares its slots fairly between clients (fetching/slots.py)."""
+        with fetching_for(client):
+            return await self._lookup_many(keys)
+
+    async def _lookup_many(self, keys: Sequence[str]) -> Lookup:
         distinct = list(dict.fromkeys(keys))
         cached = await self._read(distinct)
         for key, entry in cached.items():
@@ -122,10 +128,11 @@ class PreviewService:
             found |= dict(zip(missing, fetched, strict=True))
         return Lookup([found[key] for key in keys], frozenset(cached))
 
-    async def refresh(self, key: str) -> Outcome:
+    async def refresh(self, key: str, *, client: str | None = None) -> Outcome:
         """Fetch `key` now, whatever the cache holds; the answer is what this fetch got, even
         when the cache keeps serving an older preview because the fetch failed."""
-        return await self._fetch_once(key)
+        with fetching_for(client):
+            return await self._fetch_once(key)
 
     async def _read(self, keys: list[str]) -> dict[str, Entry]:
         """Cached entries; a cache that cannot be read is a cache that holds nothing."""

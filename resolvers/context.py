@@ -21,6 +21,9 @@ class Context(BaseContext):
     request_id: str | None = None
     # What this request cost (distinct links cached / fetched), read by the rate limit.
     cost: RequestCost = field(default_factory=RequestCost)
+    # Who the request is for (opaque: an API key's id or an address, from the web layer):
+    # the fetcher shares its slots fairly between clients.
+    client: str | None = None
 
     def __post_init__(self) -> None:
         super().__init__()
@@ -29,7 +32,7 @@ class Context(BaseContext):
     def loader(self) -> PreviewLoader:
         """Made on first use: a request a compiled plan answers looks its links up without
         it (resolvers/loader.py `lookup_counted`)."""
-        return PreviewLoader(self.service, self.cost)
+        return PreviewLoader(self.service, self.cost, self.client)
 
 
 async def outcome(context: Context, url: str) -> Outcome:

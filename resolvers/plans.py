@@ -91,7 +91,7 @@ class Plans:
             dict(
                 zip(
                     distinct,
-                    await lookup_counted(service, context.cost, distinct),
+                    await lookup_counted(service, context.cost, distinct, context.client),
                     strict=True,
                 )
             )

@@ -10,6 +10,7 @@ from previews.service import PreviewService
 from resolvers.context import Context
 from resolvers.cost import RequestCost
 from web.cost import STATE_KEY
+from web.rate_limit import client_of
 from web.request_id import current_request_id
 
 
@@ -19,4 +20,9 @@ async def get_context(request: Request) -> Context:
     cost = getattr(request.state, STATE_KEY, None)
     if not isinstance(cost, RequestCost):
         cost = RequestCost()
-    return Context(service=service, cost=cost, request_id=current_request_id())
+    return Context(
+        service=service,
+        cost=cost,
+        request_id=current_request_id(),
+        client=client_of(request.scope),
+    )
