@@ -97,7 +97,7 @@ def build_backend(settings: Settings, fetcher: SafeFetcher, media: MediaIngest) 
         require_backend_settings(settings)
         assert settings.peekalink_api_key is not None
         return PeekalinkBackend(
-            api_key=settings.peekalink_api_key.get_secret_value(),
+            api_key=settings.peekalink_api_key,
             url=settings.peekalink_url,
             concurrency=settings.peekalink_concurrency,
             timeout=settings.peekalink_timeout,
