@@ -1,11 +1,12 @@
 """What one GraphQL request may ask for, checked before anything is fetched.
 
 A public endpoint that fetches URLs is an amplifier if nothing bounds it, so every document
-is checked for depth, aliases (counted after fragment expansion, Strawberry ≥ 0.315.7) and
-tokens, and every operation for the number of distinct links it names (the URL budget),
-before any resolver runs. Validation rules are built once, here: Strawberry constructs
-extensions per request (no state leaks between concurrent requests), and rules rebuilt per
-request would defeat its validation cache (strawberry#4635).
+is checked for its size in bytes, depth, aliases (counted after fragment expansion,
+Strawberry ≥ 0.315.7) and tokens, and every operation for the number of distinct links it
+names (the URL budget), before any resolver runs. Validation rules and the memo of parsed and
+validated documents (schema/documents.py, bounded in bytes) are built once per schema, here:
+Strawberry constructs extensions per request (no state leaks between concurrent requests),
+and a memo keyed by the document alone is right only while the rules stay the same.
 """
 
 from __future__ import annotations
