@@ -31,8 +31,9 @@ log = logging.getLogger(__name__)
 
 # Longest echo of a refused URL in an error, so a huge input is not sent back whole.
 _MAX_ECHO = 2048
-# Most links whose normalised form is remembered.
+# Most links whose normalised form is remembered, and most bytes of them (a link may be 4 KB).
 _MAX_KEYS = 8192
+_MAX_KEY_BYTES = 4 * 1024 * 1024
 
 # The Peekalink API's own troubles say nothing about the link: they are answered but never
 # cached, so the next request asks again (and a stale preview, if any, stays in the cache).
@@ -85,7 +86,9 @@ class PreviewService:
         self._inflight: SingleFlight[str, Outcome] = SingleFlight()
         self._recent = RecentEntries(lifetime=min(recent_ttl, ttl / 10), clock=clock)
         # Normalised forms of links seen lately: normalising is pure, and costly per link.
-        self._keys: TtlLru[str, str] = TtlLru(_MAX_KEYS)
+        self._keys: TtlLru[str, str] = TtlLru(
+            _MAX_KEYS, max_bytes=_MAX_KEY_BYTES, weigh=lambda raw, key: len(raw) + len(key) + 200
+        )
 
     def key_for(self, raw_url: str) -> str | Failure:
         """The normalised URL that keys `raw_url`, or the Failure that refuses it unfetched."""
