@@ -34,9 +34,9 @@ from previews.redis_link import RedisLink
 from previews.service import PreviewService
 from previews.sqlite_cache import SqliteCache
 from resolvers.plans import Plans
-from schema.limits import QueryLimits
+from schema.limits import QueryLimits, document_refusal
 from settings import ConfigurationError, Settings, load_settings, require_backend_settings
-from web.address import DEFAULT_ADDRESS, public_url, uvicorn_address
+from web.address import DEFAULT_ADDRESS, public_url, self_addresses, uvicorn_address
 from web.body_limit import BodyLimit
 from web.card import card_router
 from web.cors import add_cors
@@ -56,7 +56,8 @@ from web.request_id import RequestId
 log = logging.getLogger("linkgraph")
 
 
-def fetch_policy(settings: Settings) -> FetchPolicy:
+def fetch_policy(settings: Settings, served: tuple[str, int] | None = None) -> FetchPolicy:
+    """`served`: the host and port this server listens on, when known (refused by address)."""
     return FetchPolicy(
         hosts_file=settings.hosts_file,
         allow_networks=settings.allowed_networks,
@@ -67,7 +68,9 @@ def fetch_policy(settings: Settings) -> FetchPolicy:
         max_redirects=settings.max_redirects,
         user_agent=settings.user_agent,
         self_origins=(_origin(settings.public_url),),
+        self_addresses=self_addresses(served, settings.public_url),
         concurrency=settings.fetch_concurrency,
+        client_share=settings.client_fetch_slots,
         host_limit=HostRate(rate=settings.host_rate, burst=settings.host_burst),
     )
 
@@ -78,6 +81,7 @@ def rate_budget(settings: Settings) -> Budget:
         refill=settings.rate_refill,
         fetch_cost=settings.rate_fetch_cost,
         hit_cost=settings.rate_hit_cost,
+        document_cost=settings.rate_document_cost,
     )
 
 
@@ -129,7 +133,7 @@ def build_backend(settings: Settings, fetcher: SafeFetcher, media: MediaIngest) 
         require_backend_settings(settings)
         assert settings.peekalink_api_key is not None
         return PeekalinkBackend(
-            api_key=settings.peekalink_api_key.get_secret_value(),
+            api_key=settings.peekalink_api_key,
             url=settings.peekalink_url,
             concurrency=settings.peekalink_concurrency,
             timeout=settings.peekalink_timeout,
@@ -209,7 +213,7 @@ def create_app(
             if link is not None:
                 # Closed last, after the cache and the service that use it.
                 stack.push_async_callback(link.aclose)
-            policy = fetch_policy(settings)
+            policy = fetch_policy(settings, address or uvicorn_address())
             fetcher = SafeFetcher(policy, observer=metrics)
             stack.push_async_callback(fetcher.aclose)
             store = open_media_store(
@@ -220,7 +224,7 @@ def create_app(
             media = build_media_service(
                 store=store,
                 data_dir=settings.data_dir,
-                media_key=settings.media_key,
+                media_key=settings.media_key.get_secret_value(),
                 public_url=settings.public_url,
                 fetcher=fetcher,
                 limits=ImageLimits(
@@ -275,6 +279,8 @@ def create_app(
         max_tokens=settings.max_query_tokens,
         max_urls=settings.max_urls_per_request,
         introspection=settings.graphiql,
+        max_bytes=settings.max_query_bytes,
+        document_cache_bytes=settings.document_cache_bytes,
     )
     schema = build_schema(limits)
     # Compiled plans answer the preview queries apps repeat (resolvers/plans.py); kept on the
@@ -293,7 +299,11 @@ def create_app(
     app.add_middleware(GraphqlLane, endpoint=graphql.answer_post)
     if settings.persisted_queries_max:
         # Inside the body limit, so a stored query is never longer than it.
-        app.add_middleware(PersistedQueries, store=MemoryQueryStore(settings.persisted_queries_max))
+        # Nothing over the document limits is stored.
+        store = MemoryQueryStore(
+            settings.persisted_queries_max, max_bytes=settings.persisted_queries_max_bytes
+        )
+        app.add_middleware(PersistedQueries, store=store, refusal=document_refusal(limits))
     app.add_middleware(BodyLimit, max_bytes=settings.max_body_bytes)
     # Outermost last: the key check, then the per-client budget, then the body limit.
     app.add_middleware(RateLimit, buckets=rate_buckets(settings, link))

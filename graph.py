@@ -10,6 +10,7 @@ from __future__ import annotations
 import strawberry
 from strawberry.schema.config import StrawberryConfig
 
+from resolvers.cost import count_new_document
 from resolvers.mutation import Mutation
 from resolvers.query import Query
 from schema.error_log import Schema
@@ -27,7 +28,7 @@ def build_schema(limits: QueryLimits | None = None) -> strawberry.Schema:
         mutation=Mutation,
         types=[LinkPreview, *PREVIEW_TYPES],
         config=StrawberryConfig(scalar_map=SCALARS),
-        extensions=limit_extensions(limits or QueryLimits()),
+        extensions=limit_extensions(limits or QueryLimits(), on_new_document=count_new_document),
     )
 
 

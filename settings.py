@@ -42,6 +42,9 @@ def _check_networks(value: tuple[str, ...]) -> tuple[str, ...]:
 # comma-separated in its variable (NoDecode: not as JSON), blanks dropped.
 CommaList = Annotated[tuple[str, ...], NoDecode, BeforeValidator(_split_commas)]
 NetworkList = Annotated[CommaList, AfterValidator(_check_networks)]
+# Secrets given comma-separated: each held as a SecretStr, so no repr, log line or error
+# message shows one.
+SecretList = Annotated[tuple[SecretStr, ...], NoDecode, BeforeValidator(_split_commas)]
 # A base URL that other URLs are built on, kept without its trailing slash.
 BaseUrl = Annotated[str, AfterValidator(lambda value: value.rstrip("/"))]
 
@@ -137,6 +140,18 @@ class Settings(BaseSettings):
     fetch_concurrency: int = Field(
         default=16, gt=0, description="Upstream fetches in flight at once, per process."
     )
+    fetch_client_share: int = Field(
+        default=0,
+        ge=0,
+        description="Fetch slots one client's links may hold at once, so that one client's "
+        "slow links cannot starve the others; 0: half of fetch_concurrency (at least 1).",
+    )
+
+    @property
+    def client_fetch_slots(self) -> int:
+        share = self.fetch_client_share or self.fetch_concurrency // 2
+        return max(1, min(share, self.fetch_concurrency))
+
     user_agent: str = Field(
         default="Mozilla/5.0 (compatible; Linkgraph/0.1; +https://github.com/linkgraph)",
         description="User-Agent sent upstream.",
@@ -151,14 +166,25 @@ class Settings(BaseSettings):
         default=20, gt=0, description="Aliases per document, counted after fragment expansion."
     )
     max_query_tokens: int = Field(default=2_000, gt=0, description="Tokens per document.")
+    max_query_bytes: int = Field(
+        default=32 * 1024,
+        gt=0,
+        description="Bytes of one GraphQL document, comments included, accepted at most.",
+    )
+    document_cache_bytes: int = Field(
+        default=64 * 1024 * 1024,
+        ge=0,
+        description="Bytes (estimated) the parsed and validated documents of a process may "
+        "hold; least recently used go first.",
+    )
     max_urls_per_request: int = Field(
         default=50, gt=0, description="Distinct links one request may name (checked first)."
     )
     max_body_bytes: int = Field(
         default=256 * 1024, gt=0, description="Bytes of a request body accepted at most."
     )
-    media_key: str = Field(
-        default="",
+    media_key: SecretStr = Field(
+        default=SecretStr(""),
         description="HMAC key signing media URLs; generated and kept in "
         "`<data_dir>/media.key` when unset. Set the same value on every instance.",
     )
@@ -224,7 +250,7 @@ class Settings(BaseSettings):
         return self.cache_url or f"sqlite:///{self.data_dir / 'cache.sqlite3'}"
 
     # API keys and rate limits (web/keys.py, web/rate_limit.py, fetching/host_limit.py).
-    api_keys: CommaList = Field(
+    api_keys: SecretList = Field(
         default=(),
         description="Comma-separated API keys; when any key is set (here or in the file), "
         "/graphql requires `Authorization: Bearer <key>`. None: the service is open.",
@@ -241,6 +267,11 @@ class Settings(BaseSettings):
     )
     rate_hit_cost: int = Field(
         default=1, ge=0, description="Points per distinct link served from the cache."
+    )
+    rate_document_cost: int = Field(
+        default=1,
+        ge=0,
+        description="Points per whole KiB of a document the process parses for the first time.",
     )
     host_rate: float = Field(
         default=10.0, gt=0, description="Fetches per second to one destination site."
@@ -291,6 +322,11 @@ class Settings(BaseSettings):
         description="Redis connections per process at most (one of them is the pub/sub "
         "connection every waiting link shares); a call waits for a free one.",
     )
+    persisted_queries_max_bytes: int = Field(
+        default=16 * 1024 * 1024,
+        gt=0,
+        description="Bytes of persisted query text remembered per process at most (LRU).",
+    )
     ready_timeout: float = Field(
         default=2.0, gt=0, description="Seconds each /readyz dependency check may take."
     )
@@ -304,7 +340,14 @@ class Settings(BaseSettings):
         default=None, description="Peekalink API key; required when backend is `peekalink`."
     )
     peekalink_url: str = Field(
-        default="https://api.peekalink.io/", description="Peekalink's API endpoint."
+        default="https://api.peekalink.io/",
+        description="Peekalink's API endpoint; `https://` unless peekalink_allow_http is set, "
+        "since every call carries the API key.",
+    )
+    peekalink_allow_http: bool = Field(
+        default=False,
+        description="Allow an `http://` LINKGRAPH_PEEKALINK_URL (a local stand-in), which "
+        "sends the API key in clear.",
     )
     peekalink_concurrency: int = Field(
         default=8, gt=0, description="Peekalink API calls in flight at once, per process."
@@ -338,6 +381,17 @@ def require_backend_settings(settings: Settings) -> None:
     if settings.backend == "peekalink" and (key is None or not key.get_secret_value()):
         raise MissingSettingError(
             "LINKGRAPH_PEEKALINK_API_KEY must be set when LINKGRAPH_BACKEND=peekalink."
+        )
+    scheme = settings.peekalink_url.partition("://")[0].lower()
+    if (
+        settings.backend == "peekalink"
+        and scheme != "https"
+        and not (scheme == "http" and settings.peekalink_allow_http)
+    ):
+        raise MissingSettingError(
+            f"LINKGRAPH_PEEKALINK_URL={settings.peekalink_url!r} must be an https:// URL "
+            "(the API key travels with every call); set LINKGRAPH_PEEKALINK_ALLOW_HTTP=true "
+            "for a local stand-in."
         )
 
 

@@ -151,3 +151,12 @@ def is_refused(address: IPAddress, allow_networks: Sequence[Network] = ()) -> bo
         if _denied(candidate) and not _in_any(candidate, allow_networks):
             return True
     return False
+
+
+def is_self(address: IPAddress, port: int, self_addresses: Sequence[tuple[Network, int]]) -> bool:
+    """Whether `address:port` is where this service itself listens."""
+    address = canonical(address)
+    return any(
+        port == listening and address.version == network.version and address in network
+        for network, listening in self_addresses
+    )

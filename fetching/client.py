@@ -13,12 +13,15 @@ them to error codes; messages never name resolved addresses):
 * Connect refused, reset, TLS failure, connect budget exhausted: ConnectionFailedError.
   A connect timeout is a connection failure rather than "took too long": the host is
   unreachable and retrying later will not help the way it may for a slow origin.
-* Total deadline (`total_timeout`: DNS, connect, every hop, the body) or a read that
-  stalls: TimedOutError. The deadline is one `asyncio.timeout` around the whole fetch,
-  so a 1-byte-a-second drip cannot stretch it. It starts once the fetch holds one of the
-  `concurrency` slots: time queued behind other fetches is not the origin's fault.
+* Total deadline (`total_timeout`: the wait for a slot, DNS, connect, every hop, the body)
+  or a read that stalls: TimedOutError. The deadline is one `asyncio.timeout` around the
+  whole fetch, so a 1-byte-a-second drip cannot stretch it, and it starts when the fetch is
+  asked for: a link queued behind slow ones answers LINK_TOOK_TOO_LONG in time rather than
+  waiting without end. Slots are shared fairly between tenants (`fetching.slots`): one
+  client's links cannot hold more than `policy.client_share` of them.
 * A hop whose wait for the per-host limit (`policy.host_limit`, see `fetching.host_limit`)
-  would outlast that deadline: TimedOutError at once, with nothing sent.
+  would outlast that deadline: TimedOutError at once, with nothing sent. A hop that waits
+  gives its slot back while it waits.
 * A response that breaks HTTP mid-way: ConnectionFailedError.
 * 404 NotFoundError, 410 GoneError, 5xx ServerError, every other 4xx RefusedError
   (401/403 included: BlockedError means *our* policy refused, not theirs).
@@ -75,6 +78,7 @@ from fetching.reading import (
 )
 from fetching.resolver import DnsLookup, Resolver
 from fetching.response import FetchedResponse
+from fetching.slots import FetchSlots, Slot
 from fetching.transport import build_pool
 from fetching.urls import ParsedURL, checked_url, resolve_location, self_origin_keys
 
@@ -152,7 +156,7 @@ class SafeFetcher:
         # Built on first use: loading the trust store costs ~0.1 s, and a link refused by the
         # URL rules never needs it.
         self._pool: httpcore.AsyncConnectionPool | None = None
-        self._slots = asyncio.Semaphore(policy.concurrency)
+        self._slots = FetchSlots(policy.concurrency, policy.client_share)
         self._host_limit = HostLimiter(policy.host_limit) if policy.host_limit else None
 
     async def __aenter__(self) -> SafeFetcher:
@@ -190,19 +194,20 @@ class SafeFetcher:
             raise ValueError("max_bytes must not be negative")
         limit = BodyLimit(max_bytes, truncate)
         progress = _Progress()
-        async with self._slots:
-            with self._observer.fetch_in_flight() if self._observer else nullcontext():
-                try:
-                    response = await self._fetch_within_deadline(
-                        url, accept, limit, limits or {}, headers or {}, progress
-                    )
-                except FetchError as error:
-                    if self._observer:
-                        self._observer.fetch_finished(error)
-                    raise
-                if self._observer:
-                    self._observer.fetch_finished(response.status)
-                return response
+        slot = self._slots.slot()
+        try:
+            response = await self._fetch_within_deadline(
+                url, accept, limit, limits or {}, headers or {}, progress, slot
+            )
+        except FetchError as error:
+            if self._observer:
+                self._observer.fetch_finished(error)
+            raise
+        finally:
+            slot.close()
+        if self._observer:
+            self._observer.fetch_finished(response.status)
+        return response
 
     async def _fetch_within_deadline(
         self,
@@ -212,11 +217,12 @@ class SafeFetcher:
         limits: Mapping[str, BodyLimit],
         headers: Mapping[str, str],
         progress: _Progress,
+        slot: Slot,
     ) -> FetchedResponse:
         try:
             async with asyncio.timeout(self.policy.total_timeout) as deadline:
                 progress.deadline = deadline.when()
-                return await self._follow(url, accept, limit, limits, headers, progress)
+                return await self._follow(url, accept, limit, limits, headers, progress, slot)
         except TimeoutError:
             raise TimedOutError(
                 "the link took too long to respond", status=progress.status
@@ -257,6 +263,7 @@ class SafeFetcher:
         limits: Mapping[str, BodyLimit],
         extra_headers: Mapping[str, str],
         progress: _Progress,
+        slot: Slot,
     ) -> FetchedResponse:
         current = checked_url(url, self.policy)
         requested = current.url
@@ -265,8 +272,14 @@ class SafeFetcher:
         hops = 0
         while True:
             if self._host_limit is not None:
-                await self._host_limit.acquire(str(current.host), progress.deadline)
-            outcome = await self._exchange(current, headers, accept, limit, limits, progress)
+                wait = self._host_limit.reserve(str(current.host), progress.deadline)
+                if wait > 0:
+                    # Waiting for the site is no use of a slot: someone else's fetch may.
+                    slot.release()
+                    await asyncio.sleep(wait)
+            await slot.acquire()
+            with self._observer.fetch_in_flight() if self._observer else nullcontext():
+                outcome = await self._exchange(current, headers, accept, limit, limits, progress)
             if isinstance(outcome, FetchedResponse):
                 return FetchedResponse(
                     url=requested,

@@ -14,7 +14,8 @@ from fetching.errors import FetchError
 
 class FetchObserver(Protocol):
     def fetch_in_flight(self) -> AbstractContextManager[None]:
-        """Held for as long as one fetch runs (after it got a concurrency slot)."""
+        """Held for each request of a fetch (one per redirect hop) while it holds a slot; not
+        while it queues for one or waits for the per-site limit."""
         ...
 
     def fetch_finished(self, result: int | FetchError) -> None:

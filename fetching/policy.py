@@ -25,7 +25,8 @@ class FetchPolicy:
     `total_timeout` bounds one whole fetch: DNS, connect, every redirect hop and the body.
     `connect_timeout` is one budget shared by all the addresses a host resolves to.
     `host_limit` bounds fetches per destination site (every hop and sub-fetch); None is
-    unlimited, for tests that build a policy directly.
+    unlimited, for tests that build a policy directly. `client_share` caps the slots of
+    `concurrency` one client's fetches may hold, so that one cannot starve the others.
     """
 
     hosts_file: Path | None = None
@@ -38,5 +39,11 @@ class FetchPolicy:
     user_agent: str = "Linkgraph"
     # Origins ("scheme://host:port") of this service itself: links to them are refused.
     self_origins: tuple[str, ...] = field(default_factory=tuple)
+    # Where this service listens, as (addresses, port): a connection to one is refused
+    # whatever name led to it, checked at connect time like the deny list.
+    self_addresses: tuple[tuple[Network, int], ...] = field(default_factory=tuple)
     concurrency: int = 16
+    # Slots one tenant (the client fetches are made for, `fetching.slots`) may hold at once;
+    # None: all of them.
+    client_share: int | None = None
     host_limit: HostRate | None = None

@@ -27,7 +27,7 @@ from collections.abc import Iterable
 import certifi
 import httpcore
 
-from fetching.addresses import is_refused
+from fetching.addresses import is_refused, is_self
 from fetching.errors import BlockedError
 from fetching.hostnames import parse_host
 from fetching.policy import FetchPolicy
@@ -78,6 +78,10 @@ class GuardedBackend(httpcore.AsyncNetworkBackend):
             addresses = [target]
         if any(is_refused(address, self._policy.allow_networks) for address in addresses):
             raise blocked
+        if any(is_self(address, port, self._policy.self_addresses) for address in addresses):
+            # Named or not, an address this service listens on is this service: its
+            # /metrics and its own API are never fetched for a client.
+            raise BlockedError("links to this service itself are not allowed")
         budget = self._policy.connect_timeout
         if timeout is not None:
             budget = min(budget, timeout)

@@ -18,7 +18,8 @@ The rules hold for the link a client sends and for every redirect hop:
   address they mean and are checked as such; IP literals in the deny list are BlockedError
   here already, names are checked after resolution by the transport.
 * The metadata host names (`metadata.google.internal` ...) are refused before any DNS.
-* Links to this service itself (`FetchPolicy.self_origins`) are BlockedError; they match on
+* Links to this service itself (`FetchPolicy.self_origins`, and at connect time, whatever
+  the name, `FetchPolicy.self_addresses`) are BlockedError; origins match on
   host and port, whatever the scheme, because that is what reaches the same socket.
 
 Normalisation (the cache and DataLoader key) is RFC 3986's syntax-based one and nothing more:
@@ -39,7 +40,7 @@ import urllib.parse
 from dataclasses import dataclass
 
 from common.uri import remove_dot_segments, resolve_reference, upper_percent_encodings
-from fetching.addresses import is_refused
+from fetching.addresses import is_refused, is_self
 from fetching.errors import BlockedError, FetchError, InvalidURLError
 from fetching.hostnames import Host, bare_name, format_host, parse_host
 from fetching.policy import FetchPolicy
@@ -255,7 +256,9 @@ def check_url(url: ParsedURL, policy: FetchPolicy) -> None:
             raise _blocked("the link's destination is not allowed")
     elif is_refused(url.host, policy.allow_networks):
         raise _blocked("the link's destination is not allowed")
-    if (_host_key(url.host), url.port) in self_origin_keys(policy.self_origins):
+    if (_host_key(url.host), url.port) in self_origin_keys(policy.self_origins) or (
+        not isinstance(url.host, str) and is_self(url.host, url.port, policy.self_addresses)
+    ):
         raise _blocked("links to this service itself are not allowed")
 
 

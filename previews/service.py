@@ -23,6 +23,7 @@ from dataclasses import dataclass
 from common.flight import SingleFlight
 from common.memo import TtlLru
 from fetching import FetchError, FetchPolicy, normalize_url
+from fetching.slots import fetching_for
 from model.record import ErrorCode, Failure, Outcome
 from previews.backend import Backend
 from previews.cache import Entry, PreviewCache
@@ -34,8 +35,9 @@ log = logging.getLogger(__name__)
 
 # Longest echo of a refused URL in an error, so a huge input is not sent back whole.
 _MAX_ECHO = 2048
-# Most links whose normalised form is remembered.
+# Most links whose normalised form is remembered, and most bytes of them (a link may be 4 KB).
 _MAX_KEYS = 8192
+_MAX_KEY_BYTES = 4 * 1024 * 1024
 # A preview asked for in a language is keyed by the URL, this mark and the BCP 47 tag. A
 # normalised URL never has a fragment, so no URL's key can be mistaken for a language's, and
 # a request without a language keeps the key (and the cached entries) it always had.
@@ -95,7 +97,9 @@ class PreviewService:
         self._inflight: SingleFlight[str, Outcome] = SingleFlight()
         self._recent = RecentEntries(lifetime=min(recent_ttl, ttl / 10), clock=clock)
         # Normalised forms of links seen lately: normalising is pure, and costly per link.
-        self._keys: TtlLru[str, str] = TtlLru(_MAX_KEYS)
+        self._keys: TtlLru[str, str] = TtlLru(
+            _MAX_KEYS, max_bytes=_MAX_KEY_BYTES, weigh=lambda raw, key: len(raw) + len(key) + 200
+        )
         self._holds_media = holds_media
 
     def key_for(self, raw_url: str, language: str | None = None) -> str | Failure:
@@ -120,9 +124,14 @@ class PreviewService:
         """Outcomes for normalised `keys`, in order; each distinct key fetched at most once."""
         return (await self.lookup(keys)).outcomes
 
-    async def lookup(self, keys: Sequence[str]) -> Lookup:
+    async def lookup(self, keys: Sequence[str], *, client: str | None = None) -> Lookup:
         """`get_many`, also saying which keys the cache answered (what the rate limit charges
-        less for)."""
+        less for). `client` (opaque: an API key's id, an address) is who the fetches are for:
+        the fetcher shares its slots fairly between clients (fetching/slots.py)."""
+        with fetching_for(client):
+            return await self._lookup_many(keys)
+
+    async def _lookup_many(self, keys: Sequence[str]) -> Lookup:
         distinct = list(dict.fromkeys(keys))
         cached = await self._read(distinct)
         for key, entry in cached.items():
@@ -154,10 +163,11 @@ class PreviewService:
             url=key, code=ErrorCode.LINK_CONTENT_ERROR, message="The link could not be read."
         )
 
-    async def refresh(self, key: str) -> Outcome:
+    async def refresh(self, key: str, *, client: str | None = None) -> Outcome:
         """Fetch `key` now, whatever the cache holds; the answer is what this fetch got, even
         when the cache keeps serving an older preview because the fetch failed."""
-        return await self._fetch_once(key)
+        with fetching_for(client):
+            return await self._fetch_once(key)
 
     async def _read(self, keys: list[str]) -> dict[str, Entry]:
         """Cached entries; a cache that cannot be read is a cache that holds nothing."""

@@ -24,6 +24,9 @@ class Context(BaseContext):
     # The language the request's Accept-Language prefers (a canonical BCP 47 tag), used for
     # every link whose field gives no `language` argument; None: no preference.
     language: str | None = None
+    # Who the request is for (opaque: an API key's id or an address, from the web layer):
+    # the fetcher shares its slots fairly between clients.
+    client: str | None = None
 
     def __post_init__(self) -> None:
         super().__init__()
@@ -32,7 +35,7 @@ class Context(BaseContext):
     def loader(self) -> PreviewLoader:
         """Made on first use: a request a compiled plan answers looks its links up without
         it (resolvers/loader.py `lookup_counted`)."""
-        return PreviewLoader(self.service, self.cost)
+        return PreviewLoader(self.service, self.cost, self.client)
 
 
 async def outcome(context: Context, url: str, language: str | None = None) -> Outcome:

@@ -18,22 +18,25 @@ from resolvers.cost import RequestCost
 
 
 class PreviewLoader(DataLoader[str, Outcome]):
-    def __init__(self, service: PreviewService, cost: RequestCost | None = None) -> None:
+    def __init__(
+        self, service: PreviewService, cost: RequestCost | None = None, client: str | None = None
+    ) -> None:
         super().__init__()
         self._service = service
         self.cost = cost if cost is not None else RequestCost()
+        self._client = client
 
     async def batch_load_fn(self, keys: Sequence[str]) -> list[Outcome]:
-        return await lookup_counted(self._service, self.cost, keys)
+        return await lookup_counted(self._service, self.cost, keys, self._client)
 
 
 async def lookup_counted(
-    service: PreviewService, cost: RequestCost, keys: Sequence[str]
+    service: PreviewService, cost: RequestCost, keys: Sequence[str], client: str | None = None
 ) -> list[Outcome]:
     """Outcomes of distinct `keys` in one batch, counted into `cost`: the loader's batch, and
     what a compiled plan (resolvers/plans.py), which knows every link before it starts, looks
-    up without the loader's future per key."""
-    found = await service.lookup(keys)
+    up without the loader's future per key. `client` is who the fetches are for."""
+    found = await service.lookup(keys, client=client)
     # The keys are distinct, so these count distinct links.
     cost.hits += len(found.cached)
     cost.fetches += len(keys) - len(found.cached)

@@ -21,6 +21,7 @@ from common.memo import TtlLru
 from model.record import Outcome
 from resolvers.context import Context
 from resolvers.loader import lookup_counted
+from schema.documents import document_weight
 from schema.plan import DeclinedError, Plan, compile_plan
 
 # What a memo lookup of a document never seen gives (None is a document no plan covers).
@@ -28,19 +29,33 @@ _UNKNOWN: Any = object()
 
 
 class Plans:
-    # A plan of a query selecting every field is ~130 KiB of code: 256 of them stay well
-    # within a worker's memory, however many distinct documents clients send.
-    def __init__(self, schema: Schema, *, max_urls: int, max_plans: int = 256) -> None:
+    # A plan of a query selecting every field is ~130 KiB of code, and a plan grows with its
+    # document: 256 of them, and at most `max_bytes` by the documents' weight, stay within a
+    # worker's memory however many and however long the documents clients send.
+    def __init__(
+        self,
+        schema: Schema,
+        *,
+        max_urls: int,
+        max_plans: int = 256,
+        max_bytes: int = 32 * 1024 * 1024,
+    ) -> None:
         self.schema = schema
         self.max_urls = max_urls
         # None: the document is one a plan does not cover (remembered so as not to compile
         # it again on every request).
-        self._plans: TtlLru[tuple[str, str | None], Plan | None] = TtlLru(max_plans)
+        self._plans: TtlLru[tuple[str, str | None], Plan | None] = TtlLru(
+            max_plans, max_bytes=max_bytes, weigh=lambda key, _: document_weight(key[0])
+        )
         # Requests answered by a plan, for tests and curious operators.
         self.served = 0
 
     def __len__(self) -> int:
         return len(self._plans)
+
+    @property
+    def held_bytes(self) -> int:
+        return self._plans.held_bytes
 
     def knows(self, query: str, operation_name: str | None) -> bool:
         return self._plans.get((query, operation_name), _UNKNOWN) is not _UNKNOWN
@@ -76,7 +91,7 @@ class Plans:
             dict(
                 zip(
                     distinct,
-                    await lookup_counted(service, context.cost, distinct),
+                    await lookup_counted(service, context.cost, distinct, context.client),
                     strict=True,
                 )
             )

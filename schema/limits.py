@@ -1,11 +1,12 @@
 """What one GraphQL request may ask for, checked before anything is fetched.
 
 A public endpoint that fetches URLs is an amplifier if nothing bounds it, so every document
-is checked for depth, aliases (counted after fragment expansion, Strawberry ≥ 0.315.7) and
-tokens, and every operation for the number of distinct links it names (the URL budget),
-before any resolver runs. Validation rules are built once, here: Strawberry constructs
-extensions per request (no state leaks between concurrent requests), and rules rebuilt per
-request would defeat its validation cache (strawberry#4635).
+is checked for its size in bytes, depth, aliases (counted after fragment expansion,
+Strawberry ≥ 0.315.7) and tokens, and every operation for the number of distinct links it
+names (the URL budget), before any resolver runs. Validation rules and the memo of parsed and
+validated documents (schema/documents.py, bounded in bytes) are built once per schema, here:
+Strawberry constructs extensions per request (no state leaks between concurrent requests),
+and a memo keyed by the document alone is right only while the rules stay the same.
 """
 
 from __future__ import annotations
@@ -22,10 +23,13 @@ from graphql import (
     FragmentSpreadNode,
     GraphQLError,
     InlineFragmentNode,
+    Lexer,
     ListValueNode,
     OperationDefinitionNode,
     SelectionSetNode,
+    Source,
     StringValueNode,
+    TokenKind,
     ValueNode,
     VariableNode,
 )
@@ -34,12 +38,12 @@ from strawberry.extensions import (
     AddValidationRules,
     MaskErrors,
     MaxTokensLimiter,
-    ParserCache,
     SchemaExtension,
-    ValidationCache,
 )
 from strawberry.extensions.max_aliases import create_validator as alias_rule
 from strawberry.extensions.query_depth_limiter import create_validator as depth_rule
+
+from schema.documents import CachedDocuments, DocumentCache, NewDocument, size_refusal
 
 # Root fields that name links, and the argument that does.
 _LINK_ARGUMENTS = {"preview": "url", "previews": "urls", "refreshPreview": "url"}
@@ -52,6 +56,10 @@ class QueryLimits:
     max_tokens: int = 2_000
     max_urls: int = 50
     introspection: bool = True
+    # Bytes of one document (comments included, which the token limit does not count).
+    max_bytes: int = 32 * 1024
+    # What the parsed and validated documents of one schema may hold at most.
+    document_cache_bytes: int = 64 * 1024 * 1024
 
 
 class LimitExceededError(GraphQLError):
@@ -156,23 +164,63 @@ def _strings(value: ValueNode, variables: Mapping[str, Any]) -> list[str]:
     return []
 
 
+def document_refusal(limits: QueryLimits) -> Callable[[str], GraphQLError | None]:
+    """The check of a document's own size and tokens (lexed, not parsed: comments do not
+    count, as for the parser's limit), for a layer that keeps documents before GraphQL sees
+    them (persisted queries), so that nothing over a limit, or not even GraphQL, is kept."""
+
+    def refusal(query: str) -> GraphQLError | None:
+        too_large = size_refusal(query, limits.max_bytes)
+        if too_large is not None:
+            return too_large
+        lexer = Lexer(Source(query))
+        tokens = 0
+        try:
+            while lexer.advance().kind is not TokenKind.EOF:
+                tokens += 1
+                if tokens > limits.max_tokens:
+                    return LimitExceededError(
+                        f"This document holds more than {limits.max_tokens} tokens.",
+                        "TOO_MANY_TOKENS",
+                    )
+        except GraphQLError as error:
+            return error
+        return None
+
+    return refusal
+
+
 def _is_unexpected(error: GraphQLError) -> bool:
     """Mask errors raised by code (a bug, a lost backend), never the request's own faults."""
     return error.original_error is not None and not isinstance(error.original_error, GraphQLError)
 
 
-def limit_extensions(limits: QueryLimits) -> list[Callable[[], SchemaExtension]]:
-    """Per-request extension factories over validation rules built once."""
+def limit_extensions(
+    limits: QueryLimits,
+    *,
+    on_new_document: NewDocument | None = None,
+    documents: DocumentCache | None = None,
+) -> list[Callable[[], SchemaExtension]]:
+    """Per-request extension factories over validation rules and a document memo built
+    once (`documents`, else one of `limits.document_cache_bytes`); `on_new_document` hears
+    of each document parsed for the first time."""
     rules: list[Any] = [depth_rule(limits.max_depth, None), alias_rule(limits.max_aliases)]
     if not limits.introspection:
         rules.append(NoSchemaIntrospectionCustomRule)
     return [
         functools.partial(MaxTokensLimiter, max_token_count=limits.max_tokens),
-        # Apps send the same few documents again and again: parse and validate each once.
-        # Only documents that passed the token limit are parsed, so only those are cached.
-        functools.partial(ParserCache, maxsize=1024),
+        # Apps send the same few documents again and again: parse and validate each once,
+        # within a byte bound. Only documents within the size and token limits are parsed,
+        # so only those are kept.
+        functools.partial(
+            CachedDocuments,
+            cache=documents
+            if documents is not None
+            else DocumentCache(max_bytes=limits.document_cache_bytes),
+            max_bytes=limits.max_bytes,
+            on_new=on_new_document,
+        ),
         functools.partial(AddValidationRules, rules),
-        functools.partial(ValidationCache, maxsize=1024),
         OperationChoice,
         functools.partial(UrlBudget, max_urls=limits.max_urls),
         functools.partial(

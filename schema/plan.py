@@ -192,8 +192,11 @@ class Rendered:
     older than its record.
     """
 
-    # Shared by every plan: bounded in entries (a preview's bytes are ~2 KiB).
-    _kept: TtlLru[tuple[int, int], tuple[record.Outcome, tuple[bytes, ...]]] = TtlLru(2048)
+    # Shared by every plan: bounded in entries (a preview's bytes are ~2 KiB) and in bytes
+    # (a page's description or a post's text may be much longer).
+    _kept: TtlLru[tuple[int, int], tuple[record.Outcome, tuple[bytes, ...]]] = TtlLru(
+        2048, max_bytes=16 * 1024 * 1024, weigh=lambda _, kept: sum(map(len, kept[1])) + 200
+    )
 
     def __init__(self, write: Callable[[record.Outcome, str | None], Any]) -> None:
         self._write = write

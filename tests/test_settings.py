@@ -22,7 +22,7 @@ def test_lists_are_comma_separated_and_checked(monkeypatch: pytest.MonkeyPatch) 
         ipaddress.ip_network("10.0.0.0/8"),
         ipaddress.ip_network("192.168.1.0/24"),
     )
-    assert settings.api_keys == ("alpha", "beta")
+    assert tuple(key.get_secret_value() for key in settings.api_keys) == ("alpha", "beta")
     assert settings.cors_origins == ("https://a.test", "https://b.test")
     assert settings.public_url == "https://api.test/base"
 
@@ -37,7 +37,8 @@ def test_values_given_in_code_take_the_same_shapes() -> None:
     settings = Settings.model_validate(
         {"api_keys": "k1,k2", "cors_origins": ("*",), "public_url": "http://h.test//"}
     )
-    assert (settings.api_keys, settings.cors_origins) == (("k1", "k2"), ("*",))
+    assert tuple(key.get_secret_value() for key in settings.api_keys) == ("k1", "k2")
+    assert settings.cors_origins == ("*",)
     assert settings.public_url == "http://h.test"
 
 
@@ -71,3 +72,27 @@ def test_a_rule_across_settings_names_its_variable(monkeypatch: pytest.MonkeyPat
     monkeypatch.setenv("LINKGRAPH_PEEKALINK_API_KEY", "")
     with pytest.raises(ConfigurationError, match="LINKGRAPH_PEEKALINK_API_KEY must be set"):
         load_settings()
+
+
+def test_secrets_never_show_in_a_repr(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("LINKGRAPH_API_KEYS", "key-one-secret,key-two-secret")
+    monkeypatch.setenv("LINKGRAPH_MEDIA_KEY", "media-secret")
+    monkeypatch.setenv("LINKGRAPH_PEEKALINK_API_KEY", "peekalink-secret")
+    settings = Settings()
+    shown = repr(settings) + str(settings) + str(settings.model_dump())
+    for secret in ("key-one-secret", "key-two-secret", "media-secret", "peekalink-secret"):
+        assert secret not in shown
+    assert settings.media_key.get_secret_value() == "media-secret"
+
+
+def test_peekalink_over_plain_http_needs_saying_so(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("LINKGRAPH_BACKEND", "peekalink")
+    monkeypatch.setenv("LINKGRAPH_PEEKALINK_API_KEY", "pk")
+    monkeypatch.setenv("LINKGRAPH_PEEKALINK_URL", "http://peekalink.test/")
+    with pytest.raises(ConfigurationError, match="must be an https:// URL"):
+        load_settings()
+    monkeypatch.setenv("LINKGRAPH_PEEKALINK_ALLOW_HTTP", "true")
+    assert load_settings().peekalink_url == "http://peekalink.test/"
+    monkeypatch.setenv("LINKGRAPH_PEEKALINK_URL", "https://peekalink.test/")
+    monkeypatch.delenv("LINKGRAPH_PEEKALINK_ALLOW_HTTP")
+    assert load_settings().peekalink_url == "https://peekalink.test/"

@@ -14,8 +14,11 @@ import socket
 import sys
 from collections.abc import Sequence
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import click
+
+from fetching.policy import Network
 
 # What uvicorn binds when told nothing, and so what a server started otherwise is assumed at.
 DEFAULT_ADDRESS = ("127.0.0.1", 8000)
@@ -62,3 +65,41 @@ def _outward_address() -> str:
             return address
     except OSError:
         return socket.gethostname()
+
+
+def self_addresses(served: tuple[str, int] | None, public: str) -> tuple[tuple[Network, int], ...]:
+    """Where this server can be reached by address, for the fetcher to refuse: the address it
+    listens on (a wildcard bind: loopback and this machine's own addresses, since any of
+    them reaches it) and what the public URL's host resolves to now. Names that do not
+    resolve are skipped: the name itself is refused by the URL rules already."""
+    found: set[tuple[Network, int]] = set()
+    if served is not None:
+        host, port = served
+        if host in _WILDCARDS:
+            found.add((ipaddress.ip_network("127.0.0.0/8"), port))
+            found.add((ipaddress.ip_network("::1/128"), port))
+            found.update((_host_network(a), port) for a in _addresses(_outward_address()))
+            found.update((_host_network(a), port) for a in _addresses(socket.gethostname()))
+        else:
+            found.update((_host_network(a), port) for a in _addresses(host))
+    parts = urlsplit(public)
+    if parts.hostname:
+        default = 443 if parts.scheme == "https" else 80
+        found.update((_host_network(a), parts.port or default) for a in _addresses(parts.hostname))
+    return tuple(sorted(found, key=str))
+
+
+def _host_network(address: str) -> Network:
+    return ipaddress.ip_network(address.partition("%")[0])
+
+
+def _addresses(host: str) -> list[str]:
+    try:
+        return [str(ipaddress.ip_address(host.strip("[]")))]
+    except ValueError:
+        pass
+    try:
+        infos = socket.getaddrinfo(host, None, type=socket.SOCK_STREAM)
+    except (OSError, UnicodeError):
+        return []
+    return sorted({str(info[4][0]) for info in infos})

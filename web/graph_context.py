@@ -11,6 +11,7 @@ from previews.service import PreviewService
 from resolvers.context import Context
 from resolvers.cost import RequestCost
 from web.cost import STATE_KEY
+from web.rate_limit import client_of
 from web.request_id import current_request_id
 
 
@@ -25,4 +26,5 @@ async def get_context(request: Request) -> Context:
         cost=cost,
         request_id=current_request_id(),
         language=preferred_language(request.headers.get("accept-language")),
+        client=client_of(request.scope),
     )

@@ -14,6 +14,7 @@ import hmac
 from collections.abc import Iterable
 from pathlib import Path
 
+from pydantic import SecretStr
 from starlette.types import ASGIApp, Receive, Scope, Send
 
 from web.responses import send_error
@@ -22,10 +23,12 @@ from web.responses import send_error
 CLIENT_KEY = "linkgraph.client"
 
 
-def read_keys(inline: Iterable[str], path: Path | None) -> tuple[str, ...]:
-    """The configured keys: the inline ones, then the file's (blank lines and `#` comments
-    skipped). A missing or unreadable file fails at startup rather than opening the service."""
-    keys = [key.strip() for key in inline if key.strip()]
+def read_keys(inline: Iterable[str | SecretStr], path: Path | None) -> tuple[str, ...]:
+    """The configured keys: the inline ones (as settings hold them, secret strings), then
+    the file's (blank lines and `#` comments skipped). A missing or unreadable file fails at
+    startup rather than opening the service."""
+    revealed = (k.get_secret_value() if isinstance(k, SecretStr) else k for k in inline)
+    keys = [key.strip() for key in revealed if key.strip()]
     if path is not None:
         for line in path.read_text(encoding="utf-8").splitlines():
             key = line.split("#", 1)[0].strip()

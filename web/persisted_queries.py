@@ -6,10 +6,11 @@ not, it gets `PERSISTED_QUERY_NOT_FOUND` and retries with the query and the hash
 hash (`PERSISTED_QUERY_HASH_MISMATCH`, 400, otherwise), remember the query and run it.
 
 This works on the JSON body before the GraphQL router reads it, so the router, the limits and
-the resolvers see an ordinary request. It sits inside the body limit, so no stored query is
-longer than that limit, and the store is a bounded LRU: a client registering queries in a
-loop evicts old ones rather than growing memory. `QueryStore` is the seam for a shared store
-(Redis) later. GET stays disabled.
+the resolvers see an ordinary request. A query over the document limits (size, tokens) is
+refused before it is stored, and the store is an LRU bounded in entries and in bytes: a
+client registering 2 500 queries of 234 KiB each (a long comment) once took a process to
+1.5 GB; now it evicts old queries rather than growing memory. `QueryStore` is the seam for a
+shared store (Redis) later. GET stays disabled.
 """
 
 from __future__ import annotations
@@ -17,8 +18,10 @@ from __future__ import annotations
 import hashlib
 import json
 import re
+from collections.abc import Callable
 from typing import Any, Protocol
 
+from graphql import GraphQLError
 from starlette.types import ASGIApp, Receive, Scope, Send
 
 from common.memo import TtlLru
@@ -34,12 +37,25 @@ class QueryStore(Protocol):
     async def put(self, digest: str, query: str) -> None: ...
 
 
-class MemoryQueryStore:
-    """At most `max_entries` queries, least recently used evicted first (per process)."""
+# What keeping one query costs besides its text: the entry, its key (a 64-character hash).
+_ENTRY_BYTES = 200
 
-    def __init__(self, max_entries: int = 10_000) -> None:
+
+def _weight(digest: str, query: str) -> int:
+    return len(query) + _ENTRY_BYTES
+
+
+class MemoryQueryStore:
+    """At most `max_entries` queries and `max_bytes` of them, least recently used evicted
+    first (per process)."""
+
+    def __init__(self, max_entries: int = 10_000, *, max_bytes: int = 16 * 1024 * 1024) -> None:
         self.max_entries = max_entries
-        self._queries: TtlLru[str, str] = TtlLru(max_entries)
+        self._queries: TtlLru[str, str] = TtlLru(max_entries, max_bytes=max_bytes, weigh=_weight)
+
+    @property
+    def held_bytes(self) -> int:
+        return self._queries.held_bytes
 
     async def get(self, digest: str) -> str | None:
         return self._queries.get(digest)
@@ -63,7 +79,17 @@ def sha256_hex(query: str) -> str:
     return hashlib.sha256(query.encode("utf-8")).hexdigest()
 
 
-async def resolve_persisted(payload: dict[str, Any], store: QueryStore) -> dict[str, Any] | None:
+# A document's refusal (over the size or token limit, not GraphQL), or None when it may be kept.
+Refusal = Callable[[str], GraphQLError | None]
+
+
+def _keep_all(query: str) -> GraphQLError | None:
+    return None
+
+
+async def resolve_persisted(
+    payload: dict[str, Any], store: QueryStore, refusal: Refusal = _keep_all
+) -> dict[str, Any] | None:
     """The payload to run: None when it does not use APQ (pass it through untouched), the
     payload with the stored `query` inserted; raises `_RefusalError` to answer the client."""
     extensions = payload.get("extensions")
@@ -88,6 +114,10 @@ async def resolve_persisted(payload: dict[str, Any], store: QueryStore) -> dict[
         raise _RefusalError(
             400, "PERSISTED_QUERY_HASH_MISMATCH", "provided sha does not match query"
         )
+    refused = refusal(query)
+    if refused is not None:
+        code = (refused.extensions or {}).get("code", "GRAPHQL_PARSE_FAILED")
+        raise _RefusalError(400, str(code), refused.message)
     await store.put(digest, query)
     return payload
 
@@ -99,9 +129,17 @@ _APQ_MARK = b"persistedQuery"
 class PersistedQueries:
     """ASGI middleware: APQ on `POST <path>` with a JSON body; everything else passes."""
 
-    def __init__(self, app: ASGIApp, *, store: QueryStore, path: str = "/graphql") -> None:
+    def __init__(
+        self,
+        app: ASGIApp,
+        *,
+        store: QueryStore,
+        refusal: Refusal = _keep_all,
+        path: str = "/graphql",
+    ) -> None:
         self.app = app
         self.store = store
+        self.refusal = refusal
         self.paths = {path, path + "/"}
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
@@ -126,7 +164,9 @@ class PersistedQueries:
             payload = None
         try:
             rewritten = (
-                await resolve_persisted(payload, self.store) if isinstance(payload, dict) else None
+                await resolve_persisted(payload, self.store, self.refusal)
+                if isinstance(payload, dict)
+                else None
             )
         except _RefusalError as refusal:
             await _refuse(scope, send, refusal)

@@ -42,6 +42,8 @@ class Budget:
     refill: float = 10.0
     fetch_cost: int = 10
     hit_cost: int = 1
+    # Points per KiB of a document this process parses for the first time.
+    document_cost: int = 1
 
 
 class Buckets(Protocol):
@@ -148,7 +150,11 @@ class RateLimit:
         async def charge() -> float:
             nonlocal charged
             charged = True
-            points = cost.points(fetch_cost=self.budget.fetch_cost, hit_cost=self.budget.hit_cost)
+            points = cost.points(
+                fetch_cost=self.budget.fetch_cost,
+                hit_cost=self.budget.hit_cost,
+                document_cost=self.budget.document_cost,
+            )
             return await self.buckets.take(client, points - 1)
 
         async def charging_send(message: Message) -> None:

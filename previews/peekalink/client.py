@@ -18,6 +18,7 @@ from typing import Any, Final
 
 import certifi
 import httpx
+from pydantic import SecretStr
 
 from model.record import ErrorCode, Failure, Outcome
 from previews.peekalink.convert import (
@@ -45,7 +46,7 @@ class PeekalinkBackend:
     def __init__(
         self,
         *,
-        api_key: str,
+        api_key: SecretStr,
         url: str = "https://api.peekalink.io/",
         concurrency: int = 8,
         timeout: float = 30.0,
@@ -53,14 +54,16 @@ class PeekalinkBackend:
         ca_bundle: Path | None = None,
         max_body_bytes: int = MAX_BODY_BYTES,
     ) -> None:
-        """`timeout` is the whole budget of one link, retries and waits included."""
+        """`timeout` is the whole budget of one link, retries and waits included. The key
+        stays a secret string until the one header that carries it (httpx hides that header
+        in its reprs)."""
         self._url = url
         self._timeout = timeout
         self._retries = retries
         self._max_body_bytes = max_body_bytes
         self._slots = asyncio.Semaphore(concurrency)
         self._client = httpx.AsyncClient(
-            headers={"Authorization": f"Bearer {api_key}"},
+            headers={"Authorization": f"Bearer {api_key.get_secret_value()}"},
             verify=_ssl_context(ca_bundle),
             # Peekalink is reached directly: no proxy or netrc from the environment.
             trust_env=False,

@@ -74,3 +74,36 @@ def test_pop_and_an_empty_bound() -> None:
     assert kept.get("a") is None
     with pytest.raises(ValueError, match="negative"):
         TtlLru(-1)
+
+
+def test_a_weighed_memo_holds_at_most_its_bytes() -> None:
+    """A count alone bounds nothing when a client picks each entry's size."""
+    memo: TtlLru[str, str] = TtlLru(1000, max_bytes=100, weigh=lambda _, value: len(value))
+    for index in range(10):
+        memo.put(f"k{index}", "x" * 30)
+    assert memo.held_bytes <= 100
+    assert len(memo) == 3, "the three most recent of 30 bytes fit in 100"
+    assert memo.get("k9") == "x" * 30
+    assert memo.get("k6") is None
+
+
+def test_a_weighed_memo_refuses_what_is_heavier_than_itself() -> None:
+    memo: TtlLru[str, str] = TtlLru(10, max_bytes=100, weigh=lambda _, value: len(value))
+    memo.put("small", "x")
+    assert memo.put("huge", "x" * 101) is False
+    assert memo.get("huge") is None
+    assert memo.get("small") == "x", "one oversized entry does not flush the others"
+    assert memo.held_bytes == 1
+
+
+def test_replacing_or_expiring_an_entry_gives_its_bytes_back() -> None:
+    clock = FakeClock()
+    memo: TtlLru[str, str] = TtlLru(
+        10, ttl=5, clock=clock, max_bytes=100, weigh=lambda _, value: len(value)
+    )
+    memo.put("a", "x" * 60)
+    memo.put("a", "x" * 10)
+    assert memo.held_bytes == 10
+    clock.advance(6)
+    assert memo.get("a") is None
+    assert memo.held_bytes == 0

@@ -273,6 +273,12 @@ def install_routes(origin: HostileOrigin, bombs: Bombs | None) -> None:
         finally:
             in_flight[0] -= 1
 
+    @origin.route("/held")
+    async def held(r: Reply) -> None:
+        origin.held_arrived.set()
+        await origin.release_held.wait()
+        await r.simple(200, page)
+
     @origin.route("/no-type")
     async def no_type(r: Reply) -> None:
         await r.simple(200, b"\x00\x01<html>not really</html>", None)

@@ -280,6 +280,9 @@ class HostileOrigin:
         self.exchanges: list[Exchange] = []
         self.connections = 0
         self.peak_in_flight = 0
+        # What /held waits for (tests/fetching/conftest.py): answers only when the test says.
+        self.release_held = asyncio.Event()
+        self.held_arrived = asyncio.Event()
         self._server: asyncio.Server | None = None
         self._tasks: set[asyncio.Task[Any]] = set()
 

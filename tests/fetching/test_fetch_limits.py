@@ -10,7 +10,9 @@ from collections.abc import Iterator
 import pytest
 
 from fetching import BodyLimit, FetchError, SafeFetcher
-from fetching.errors import TooLargeError
+from fetching.errors import TimedOutError, TooLargeError
+from fetching.host_limit import HostRate
+from fetching.slots import fetching_for
 from model.record import ErrorCode
 from previews.errors import error_code
 from tests.fetching.conftest import MakeFetcher
@@ -295,15 +297,61 @@ async def test_concurrency_is_capped(make_fetcher: MakeFetcher, origin: HostileO
     assert origin.peak_in_flight == 2
 
 
-async def test_waiting_for_a_slot_does_not_count_against_the_deadline(
+async def test_waiting_for_a_slot_counts_against_the_deadline(
     make_fetcher: MakeFetcher, origin: HostileOrigin
 ) -> None:
+    """A link queued behind slow ones answers "took too long" within its deadline rather than
+    waiting without end (one client's slow links once made another's cold link take 59 s)."""
     fetcher = make_fetcher(concurrency=1, total_timeout=0.5)
     results = await asyncio.gather(
-        *(fetcher.fetch(origin.url("/slow"), accept=HTML, max_bytes=1024) for _ in range(4))
-    )  # 4 x 0.2 s in a row: longer than one deadline, each fetch well within its own
-    assert [result.status for result in results] == [200] * 4
+        *(fetcher.fetch(origin.url("/slow"), accept=HTML, max_bytes=1024) for _ in range(6)),
+        return_exceptions=True,
+    )  # 6 x 0.2 s in a row: the last ones cannot start before their deadline has passed
+    assert not isinstance(results[0], BaseException)
+    assert results[0].status == 200
+    assert isinstance(results[-1], TimedOutError)
+    assert len(origin.seen("/slow")) < 6, "the ones that timed out queued were never sent"
     assert origin.peak_in_flight == 1
+
+
+async def test_one_tenants_slow_fetches_leave_slots_to_another(
+    make_fetcher: MakeFetcher, origin: HostileOrigin
+) -> None:
+    """Proved by order, not by time: the other tenant's fetch is answered while the first
+    tenant's fetches are all still held open by the origin."""
+    fetcher = make_fetcher(concurrency=2, client_share=1)
+    with fetching_for("slow client"):
+        slow = [
+            asyncio.create_task(fetcher.fetch(origin.url("/held"), accept=HTML, max_bytes=1024))
+            for _ in range(3)
+        ]
+    await asyncio.sleep(0)
+    with fetching_for("other client"):
+        other = await asyncio.wait_for(
+            fetcher.fetch(origin.url("/html"), accept=HTML, max_bytes=1024), timeout=4
+        )
+    assert other.status == 200
+    assert not any(task.done() for task in slow), "answered while the slow ones are held"
+    origin.release_held.set()
+    assert [(await task).status for task in slow] == [200] * 3
+
+
+async def test_a_wait_for_the_site_limit_holds_no_slot(
+    make_fetcher: MakeFetcher, origin: HostileOrigin
+) -> None:
+    """A fetch paced by the per-site limit gives its slot back while it waits."""
+    fetcher = make_fetcher(concurrency=1, host_limit=HostRate(rate=2, burst=1))
+    paced = [
+        asyncio.create_task(fetcher.fetch(origin.url("/html"), accept=HTML, max_bytes=1024))
+        for _ in range(2)
+    ]  # the second waits ~0.5 s for the origin's site
+    await asyncio.sleep(0.05)
+    # The same server under a name of its own: another site, not paced.
+    elsewhere = origin.url("/html").replace(ORIGIN_HOST, "origin.test")
+    other = await asyncio.wait_for(fetcher.fetch(elsewhere, accept=HTML, max_bytes=1024), timeout=4)
+    assert not paced[1].done(), "answered while the paced fetch still waits for its site"
+    assert [(await task).status for task in paced] == [200, 200]
+    assert other.status == 200
 
 
 async def test_limits_per_media_type_are_chosen_from_the_headers(

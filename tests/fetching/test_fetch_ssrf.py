@@ -355,3 +355,22 @@ async def test_links_to_the_service_itself_are_refused(
     await assert_refused(fetcher, f"https://{ORIGIN_HOST}:{origin.port}/graphql", BLOCKED)
     assert spy.attempts == []
     assert origin.connections == 0
+
+
+async def test_links_to_the_service_itself_are_refused_by_address_whatever_the_name(
+    make_fetcher: MakeFetcher, origin: HostileOrigin, spy: SpyBackend
+) -> None:
+    """The service's own name is one way to reach it; a name of its address that the origin
+    list does not know (or the bare address, allowed by LINKGRAPH_ALLOW_NETWORKS) is another."""
+    listening = ((ipaddress.ip_network(f"{ORIGIN_HOST}/32"), origin.port),)
+    fetcher = make_fetcher(self_origins=("http://linkgraph.example:1",), self_addresses=listening)
+    await assert_refused(fetcher, origin.url("/metrics"), BLOCKED)
+    await assert_refused(
+        fetcher, origin.url("/metrics").replace(ORIGIN_HOST, "alias.test"), BLOCKED
+    )
+    assert spy.attempts == []
+    assert origin.connections == 0
+    # The same address on another port is another server.
+    elsewhere = make_fetcher(self_addresses=((listening[0][0], origin.port + 1),))
+    response = await elsewhere.fetch(origin.url("/html"), accept=["text/html"], max_bytes=1024)
+    assert response.status == 200

@@ -103,7 +103,7 @@ async def test_a_configured_key_is_used_and_no_file_is_written(tmp_path: Path) -
 def test_settings_defaults_match_the_media_limits() -> None:
     settings = Settings()
     limits = ImageLimits()
-    assert settings.media_key == ""
+    assert settings.media_key.get_secret_value() == ""
     assert settings.max_image_bytes == limits.max_bytes == 10 * 1024 * 1024
     assert settings.max_image_pixels == limits.max_pixels == 32_000_000
     assert settings.image_concurrency == limits.concurrency == 2

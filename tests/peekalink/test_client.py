@@ -6,6 +6,8 @@ import asyncio
 from datetime import UTC, datetime, timedelta
 from email.utils import format_datetime
 
+from pydantic import SecretStr
+
 from model.record import ErrorCode, Failure, Preview
 from previews.peekalink import PeekalinkBackend
 from tests.peekalink.conftest import KEY
@@ -14,7 +16,7 @@ from tests.support.peekalink_standin import PeekalinkStandin, error_reply, page_
 
 def backend(standin: PeekalinkStandin, **options: float) -> PeekalinkBackend:
     return PeekalinkBackend(
-        api_key=KEY,
+        api_key=SecretStr(KEY),
         url=standin.url,
         ca_bundle=standin.ca_path,
         concurrency=int(options.pop("concurrency", 2)),

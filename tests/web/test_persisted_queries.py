@@ -89,3 +89,63 @@ async def test_the_store_evicts_the_least_recently_used() -> None:
     assert await store.get("b") is None
     assert await store.get("a") == "A"
     assert await store.get("c") == "C"
+
+
+def long_query(index: int, size: int) -> str:
+    """A valid query of `size` characters, mostly a comment (which the token limit skips)."""
+    head = f"{{ __typename }} # {index} "
+    return head + "x" * (size - len(head))
+
+
+def register(http: httpx.Client, query: str) -> httpx.Response:
+    body = persisted(hashlib.sha256(query.encode()).hexdigest(), query)
+    body.pop("variables")
+    return http.post("/graphql", json=body)
+
+
+def test_a_query_over_the_size_limit_is_refused_and_not_stored(settings: Settings) -> None:
+    huge = long_query(0, 234 * 1024)  # within the body limit (256 KiB), over the query limit
+    with serve_app(settings) as url, httpx.Client(base_url=url, timeout=30) as http:
+        response = register(http, huge)
+        assert response.status_code == 400
+        assert codes(response.json()) == ["QUERY_TOO_LARGE"]
+        by_hash = http.post("/graphql", json=persisted(sha256(huge)))
+        assert codes(by_hash.json()) == ["PERSISTED_QUERY_NOT_FOUND"]
+
+
+def test_a_query_over_the_token_limit_is_refused_and_not_stored(settings: Settings) -> None:
+    many = "{ " + " ".join(f"a{i}: __typename" for i in range(50)) + " }"  # 152 tokens
+    limited = settings.model_copy(update={"max_query_tokens": 100})
+    with serve_app(limited) as url, httpx.Client(base_url=url, timeout=30) as http:
+        response = register(http, many)
+        assert response.status_code == 400
+        assert codes(response.json()) == ["TOO_MANY_TOKENS"]
+        by_hash = http.post("/graphql", json=persisted(sha256(many)))
+        assert codes(by_hash.json()) == ["PERSISTED_QUERY_NOT_FOUND"]
+
+
+def test_the_stored_queries_are_bounded_in_bytes(settings: Settings) -> None:
+    """Ten queries of 20 KiB into a store of 64 KiB: the oldest are let go, the newest run."""
+    bounded = settings.model_copy(update={"persisted_queries_max_bytes": 64 * 1024})
+    queries = [long_query(index, 20 * 1024) for index in range(10)]
+    with serve_app(bounded) as url, httpx.Client(base_url=url, timeout=30) as http:
+        for query in queries:
+            assert register(http, query).json() == {"data": {"__typename": "Query"}}
+        found = [
+            codes(http.post("/graphql", json=persisted(sha256(query))).json()) == []
+            for query in queries
+        ]
+    assert found == [False] * 7 + [True] * 3
+
+
+async def test_the_store_counts_its_bytes() -> None:
+    store = MemoryQueryStore(max_entries=100, max_bytes=10_000)
+    for index in range(10):
+        await store.put(f"{index}", "q" * 3_000)
+    assert store.held_bytes <= 10_000
+    assert len(store) == 3
+    assert await store.get("9") == "q" * 3_000
+
+
+def sha256(query: str) -> str:
+    return hashlib.sha256(query.encode()).hexdigest()
