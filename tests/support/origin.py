@@ -122,6 +122,16 @@ def asset_hosts(corpus_dir: Path = CORPUS_DIR) -> set[str]:
     return hosts
 
 
+@dataclass(frozen=True, slots=True)
+class Gate:
+    """Holds every request for one URL until the test opens it: `arrived` is set when a
+    request is waiting, and the answer goes out once `opened` is set. Lets a test make one
+    link slow by ordering, not by a delay it has to guess."""
+
+    arrived: threading.Event = field(default_factory=threading.Event)
+    opened: threading.Event = field(default_factory=threading.Event)
+
+
 @dataclass
 class CorpusOrigin:
     """The running origin: its pages, its request log and the files a fetcher needs."""
@@ -133,6 +143,7 @@ class CorpusOrigin:
     delay: float = 0.0
     hits: list[Hit] = field(default_factory=list)
     lock: threading.Lock = field(default_factory=threading.Lock)
+    gates: dict[tuple[str, str], Gate] = field(default_factory=dict)
 
     def hits_for(self, url: str) -> list[Hit]:
         """The requests that reached `url` since the last reset."""
@@ -146,10 +157,28 @@ class CorpusOrigin:
     def reset(self) -> None:
         with self.lock:
             self.hits.clear()
+            for gate in self.gates.values():
+                gate.opened.set()
+            self.gates.clear()
 
-    def add(self, url: str, body: bytes, content_type: str = "text/html; charset=utf-8") -> None:
-        """Serve extra bytes at `url`; its host must be a corpus page or asset host."""
-        self.pages[_key(url)] = CorpusPage("(added by test)", url, 200, content_type, body)
+    def add(
+        self,
+        url: str,
+        body: bytes,
+        content_type: str = "text/html; charset=utf-8",
+        status: int = 200,
+    ) -> None:
+        """Serve extra bytes at `url` (with `status`); its host must be a corpus page or
+        asset host."""
+        self.pages[_key(url)] = CorpusPage("(added by test)", url, status, content_type, body)
+
+    def hold(self, url: str) -> Gate:
+        """Hold requests for `url` until the returned gate is opened (`reset` opens it)."""
+        _, host, target = _key(url)
+        gate = Gate()
+        with self.lock:
+            self.gates[(host, target)] = gate
+        return gate
 
 
 def _handler(origin: CorpusOrigin, scheme: str) -> type[BaseHTTPRequestHandler]:
@@ -163,6 +192,11 @@ def _handler(origin: CorpusOrigin, scheme: str) -> type[BaseHTTPRequestHandler]:
             started = time.monotonic()
             host = (self.headers.get("Host") or "").rsplit(":", 1)[0].lower()
             page = origin.pages.get((scheme, host, self.path))
+            with origin.lock:
+                gate = origin.gates.get((host, self.path))
+            if gate is not None:
+                gate.arrived.set()
+                gate.opened.wait(timeout=60)
             if origin.delay:
                 time.sleep(origin.delay)
             if page is None:
