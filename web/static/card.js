@@ -239,7 +239,8 @@ function profileCard(preview, person) {
       el(
         "div",
         { class: "creator" },
-        avatar(person.avatar, "80"),
+        // A profile's page image is its picture: drawn as the avatar, never as a banner.
+        avatar(person.avatar || preview.image, "80"),
         el(
           "div",
           { class: "who" },
@@ -327,7 +328,7 @@ function repositoryCard(preview) {
       "div",
       { class: "card-body" },
       site(preview),
-      el("div", { class: "author" }, avatar(owner.avatar, "32"), heading(owner.username ? `${owner.username}/${repo.name}` : repo.name, preview.url)),
+      el("div", { class: "author" }, avatar(owner.avatar, "32"), heading(owner.username && !repo.name.includes("/") ? `${owner.username}/${repo.name}` : repo.name, preview.url)),
       prose(repo.description || preview.description),
       counts([
         ["starsCount", "Stars", repo.starsCount],
