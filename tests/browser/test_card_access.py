@@ -9,7 +9,7 @@ from __future__ import annotations
 import os
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 
 import pytest
 from PIL import Image
@@ -25,6 +25,7 @@ from tests.support.origin import CorpusOrigin
 
 HERE = Path(__file__).resolve().parent
 SERIOUS = ("serious", "critical")
+Scheme = Literal["light", "dark"]
 
 
 @pytest.fixture(scope="module")
@@ -118,13 +119,13 @@ def test_the_card_fits_320_px_and_passes_axe(
     axe: str,
     screenshots: Path,
     name: str,
-    scheme: str,
+    scheme: Scheme,
 ) -> None:
     prepare, selector = CARDS[name]
     url = prepare(origin)
     page = watched.page
     page.set_viewport_size({"width": 320, "height": 900})
-    page.emulate_media(color_scheme=scheme)  # type: ignore[arg-type]
+    page.emulate_media(color_scheme=scheme)
 
     look_up(page, app_url, url)
     card = page.locator(selector)
@@ -156,7 +157,7 @@ def test_the_wide_readme_screenshots(
     for name in ("tiktok", "youtube"):
         prepare, selector = CARDS[name]
         for scheme in ("light", "dark"):
-            page.emulate_media(color_scheme=scheme)  # type: ignore[arg-type]
+            page.emulate_media(color_scheme=scheme)
             look_up(page, app_url, prepare(origin))
             card = page.locator(selector)
             expect(card).to_be_visible(timeout=30_000)
