@@ -390,11 +390,19 @@ const FILE_KINDS = {
   TextPreview: ["text", "Text"],
 };
 
+function fileName(url) {
+  try {
+    return decodeURIComponent(new URL(url).pathname.split("/").pop()) || url;
+  } catch {
+    return url;
+  }
+}
+
 function fileCard(preview) {
   const [field, label] = FILE_KINDS[preview.__typename];
   const file = preview[field] || {};
   const format = file.format ? String(file.format).toUpperCase() : null;
-  const name = file.title || preview.title || decodeURIComponent(new URL(preview.url).pathname.split("/").pop() || preview.url);
+  const name = file.title || preview.title || fileName(preview.url);
   const reading = file.estimatedReadingTimeInMinutes;
   return card(
     "file " + field.toLowerCase(),
