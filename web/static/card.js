@@ -81,6 +81,7 @@ const KEY_STORE = "linkgraph.apiKey";
 
 const compact = new Intl.NumberFormat(undefined, { notation: "compact", maximumFractionDigits: 1 });
 const exact = new Intl.NumberFormat();
+const rating1 = new Intl.NumberFormat(undefined, { minimumFractionDigits: 1, maximumFractionDigits: 1 });
 const day = new Intl.DateTimeFormat(undefined, { dateStyle: "medium" });
 
 function el(tag, attrs, ...children) {
@@ -355,13 +356,19 @@ function price(product) {
   }
 }
 
+// schema.org's availability values read as words: "InStock" -> "In stock".
+function words(value) {
+  const spaced = String(value).replace(/^https?:\/\/schema\.org\//, "").replace(/([a-z])([A-Z])/g, "$1 $2");
+  return spaced.charAt(0) + spaced.slice(1).toLowerCase();
+}
+
 function productCard(preview, product, kind) {
   const rating = present(product.rating)
     ? el(
         "p",
         { class: "rating", "data-value": String(product.rating) },
         el("span", { "aria-hidden": "true" }, "★ "),
-        `${product.rating} out of 5`,
+        `${rating1.format(product.rating)} out of 5`,
         present(product.reviewCount) ? ` · ${exact.format(product.reviewCount)} reviews` : null,
       )
     : null;
@@ -377,7 +384,7 @@ function productCard(preview, product, kind) {
       product.brand ? el("p", { class: "brand" }, product.brand) : null,
       present(product.price) ? el("p", { class: "price", "data-value": String(product.price) }, price(product)) : null,
       rating,
-      product.availability ? el("p", { class: "availability" }, product.availability) : null,
+      product.availability ? el("p", { class: "availability" }, words(product.availability)) : null,
     ),
   );
 }
