@@ -7,12 +7,14 @@ from __future__ import annotations
 from pathlib import Path
 
 from playwright.sync_api import Page, Request, expect
+from pydantic import SecretStr
 
 from settings import Settings
 from tests.browser.conftest import Watched
 from tests.browser.test_card import ARTICLE, look_up
 from tests.conftest import GraphClient
 from tests.support.origin import CORPUS_DIR, CorpusOrigin
+from tests.support.peekalink_standin import error_reply, serve_standin
 from tests.support.server import serve_app
 
 # A link the origin answers 404 for: its card is an error, the one that used to win the race.
@@ -166,3 +168,26 @@ def test_the_card_page_without_graphiql_offers_no_link_to_it(
         link = page.get_by_role("link", name="Open the query in GraphiQL")
         expect(link).to_be_visible()
         assert page.request.get(url + (link.get_attribute("href") or "")).status == 200
+
+
+def test_an_upstream_quota_is_not_the_links_fault(watched: Watched, tmp_path: Path) -> None:
+    folder = tmp_path / "standin"
+    folder.mkdir()
+    url = "https://www.example.org/any-link"
+    with serve_standin("pk-card", folder) as standin:
+        standin.script(url, error_reply("RATE_LIMIT_EXCEEDED", 429))
+        settings = Settings(
+            data_dir=tmp_path / "data",
+            backend="peekalink",
+            peekalink_api_key=SecretStr("pk-card"),
+            peekalink_url=standin.url,
+            peekalink_retries=0,
+            ca_bundle=standin.ca_path,
+        )
+        with serve_app(settings) as app_url:
+            look_up(watched.page, app_url, url)
+            alert = watched.page.get_by_role("alert")
+            expect(alert).to_have_attribute("data-problem", "upstream", timeout=30_000)
+            expect(alert.locator(".code")).to_have_text("UPSTREAM_QUOTA_EXCEEDED")
+            expect(alert).not_to_contain_text("No preview for this link")
+            expect(alert.get_by_role("button", name="Try again")).to_be_visible()

@@ -76,7 +76,13 @@ ${SELECTION}`;
 
 // Failures that are the moment's, not the link's: the site or the upstream API did not answer.
 const PASSING = new Set(["LINK_CONNECTION_ERROR", "LINK_TOOK_TOO_LONG", "LINK_SERVER_ERROR"]);
-const UPSTREAM = new Set(["UPSTREAM_QUOTA_EXCEEDED", "UPSTREAM_UNAVAILABLE", "UPSTREAM_UNAUTHORIZED"]);
+// The provider this server asks for previews (Peekalink) failed: not the link's fault either.
+const UPSTREAM_TITLES = {
+  UPSTREAM_QUOTA_EXCEEDED: "The preview provider's quota is used up for now",
+  UPSTREAM_UNAVAILABLE: "The preview provider is not answering",
+  UPSTREAM_UNAUTHORIZED: "The preview provider refused this server's key",
+};
+const UPSTREAM = new Set(Object.keys(UPSTREAM_TITLES));
 const KEY_STORE = "linkgraph.apiKey";
 
 const compact = new Intl.NumberFormat(undefined, { notation: "compact", maximumFractionDigits: 1 });
@@ -566,7 +572,7 @@ function errorCard(preview) {
     return problemCard("passing", "The site did not answer just now", preview.message, preview.code, tryAgain(preview.url));
   }
   if (UPSTREAM.has(preview.code)) {
-    return problemCard("upstream", "The preview service upstream is unavailable", preview.message, preview.code, tryAgain(preview.url));
+    return problemCard("upstream", UPSTREAM_TITLES[preview.code], preview.message, preview.code, tryAgain(preview.url));
   }
   return problemCard("error", "No preview for this link", preview.message, preview.code);
 }
