@@ -330,7 +330,7 @@ def create_app(
     app.include_router(health_router(timeout=settings.ready_timeout))
     app.include_router(metrics_router(metrics))
     app.include_router(graphiql_assets_router())
-    app.include_router(card_router())
+    app.include_router(card_router(graphiql=settings.graphiql))
     return app
 
 

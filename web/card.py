@@ -6,10 +6,11 @@ public API (it POSTs to /graphql with fetch), so it shows exactly what any app w
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 from fastapi import APIRouter, HTTPException
-from fastapi.responses import FileResponse
+from fastapi.responses import FileResponse, HTMLResponse
 
 STATIC = Path(__file__).parent / "static"
 
@@ -19,13 +20,23 @@ FILES: dict[str, tuple[str, str]] = {
     "card.css": ("card.css", "text/css; charset=utf-8"),
 }
 
+# The "Open the query in GraphiQL" link, marked in card.html so that a server without the IDE
+# (LINKGRAPH_GRAPHIQL=false) never offers a link that leads nowhere.
+_GRAPHIQL_LINK = re.compile(r"[ \t]*<!-- graphiql -->.*?<!-- /graphiql -->\n?", re.S)
 
-def card_router() -> APIRouter:
+
+def card_html(*, graphiql: bool) -> str:
+    page = (STATIC / "card.html").read_text(encoding="utf-8")
+    return page if graphiql else _GRAPHIQL_LINK.sub("", page)
+
+
+def card_router(*, graphiql: bool = True) -> APIRouter:
     router = APIRouter(include_in_schema=False)
+    html = card_html(graphiql=graphiql)
 
     @router.get("/")
-    async def page() -> FileResponse:
-        return FileResponse(STATIC / "card.html", media_type="text/html; charset=utf-8")
+    async def page() -> HTMLResponse:
+        return HTMLResponse(html)
 
     @router.get("/static/card/{name}")
     async def asset(name: str) -> FileResponse:

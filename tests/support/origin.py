@@ -126,6 +126,16 @@ def asset_hosts(corpus_dir: Path = CORPUS_DIR) -> set[str]:
     return hosts
 
 
+@dataclass(frozen=True, slots=True)
+class Gate:
+    """Holds every request for one URL until the test opens it: `arrived` is set when a
+    request is waiting, and the answer goes out once `opened` is set. Lets a test make one
+    link slow by ordering, not by a delay it has to guess."""
+
+    arrived: threading.Event = field(default_factory=threading.Event)
+    opened: threading.Event = field(default_factory=threading.Event)
+
+
 @dataclass
 class CorpusOrigin:
     """The running origin: its pages, its request log and the files a fetcher needs."""
@@ -138,6 +148,7 @@ class CorpusOrigin:
     hits: list[Hit] = field(default_factory=list)
     by_language: dict[tuple[str, str, str], dict[str, bytes]] = field(default_factory=dict)
     lock: threading.Lock = field(default_factory=threading.Lock)
+    gates: dict[tuple[str, str], Gate] = field(default_factory=dict)
 
     def hits_for(self, url: str) -> list[Hit]:
         """The requests that reached `url` since the last reset."""
@@ -151,10 +162,28 @@ class CorpusOrigin:
     def reset(self) -> None:
         with self.lock:
             self.hits.clear()
+            for gate in self.gates.values():
+                gate.opened.set()
+            self.gates.clear()
 
-    def add(self, url: str, body: bytes, content_type: str = "text/html; charset=utf-8") -> None:
-        """Serve extra bytes at `url`; its host must be a corpus page or asset host."""
-        self.pages[_key(url)] = CorpusPage("(added by test)", url, 200, content_type, body)
+    def add(
+        self,
+        url: str,
+        body: bytes,
+        content_type: str = "text/html; charset=utf-8",
+        status: int = 200,
+    ) -> None:
+        """Serve extra bytes at `url` (with `status`); its host must be a corpus page or
+        asset host."""
+        self.pages[_key(url)] = CorpusPage("(added by test)", url, status, content_type, body)
+
+    def hold(self, url: str) -> Gate:
+        """Hold requests for `url` until the returned gate is opened (`reset` opens it)."""
+        _, host, target = _key(url)
+        gate = Gate()
+        with self.lock:
+            self.gates[(host, target)] = gate
+        return gate
 
     def add_redirect(self, url: str, location: str, status: int = 302) -> None:
         """Answer `url` with a redirect to `location`, sent exactly as given."""
@@ -187,6 +216,11 @@ def _handler(origin: CorpusOrigin, scheme: str) -> type[BaseHTTPRequestHandler]:
             # The target as sent: `self.path` has a leading `//` cut to `/` (gh-87389).
             target = self.requestline.split(" ")[1]
             page = origin.pages.get((scheme, host, target))
+            with origin.lock:
+                gate = origin.gates.get((host, target))
+            if gate is not None:
+                gate.arrived.set()
+                gate.opened.wait(timeout=60)
             if origin.delay:
                 time.sleep(origin.delay)
             language = self.headers.get("Accept-Language")
