@@ -19,8 +19,8 @@ from tests.browser.conftest import Watched
 from tests.browser.test_card import ARTICLE, TIKTOK, look_up, serve_article_images
 from tests.browser.test_card_kinds import YOUTUBE_VIDEO, og_image
 from tests.browser.test_card_requests import MISSING
-from tests.clients.test_codegen import install
 from tests.graph.test_tiktok_media import photo, serve_page_images
+from tests.support.npm import install
 from tests.support.origin import CorpusOrigin
 
 HERE = Path(__file__).resolve().parent
