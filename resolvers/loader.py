@@ -8,32 +8,39 @@ request, so the counts are of distinct links.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 
 from aiodataloader import DataLoader
 
-from model.record import Outcome
+from model.record import Outcome, Shoot
 from previews.service import PreviewService
 from resolvers.cost import RequestCost
 
 
 class PreviewLoader(DataLoader[str, Outcome]):
-    def __init__(self, service: PreviewService, cost: RequestCost | None = None) -> None:
+    def __init__(
+        self,
+        service: PreviewService,
+        cost: RequestCost | None = None,
+        shoot: Callable[[], Shoot] = lambda: Shoot.NEVER,
+    ) -> None:
+        """`shoot` says, when the batch runs, what screenshot the operation wants."""
         super().__init__()
         self._service = service
         self.cost = cost if cost is not None else RequestCost()
+        self._shoot = shoot
 
     async def batch_load_fn(self, keys: Sequence[str]) -> list[Outcome]:
-        return await lookup_counted(self._service, self.cost, keys)
+        return await lookup_counted(self._service, self.cost, keys, self._shoot())
 
 
 async def lookup_counted(
-    service: PreviewService, cost: RequestCost, keys: Sequence[str]
+    service: PreviewService, cost: RequestCost, keys: Sequence[str], shoot: Shoot = Shoot.NEVER
 ) -> list[Outcome]:
     """Outcomes of distinct `keys` in one batch, counted into `cost`: the loader's batch, and
     what a compiled plan (resolvers/plans.py), which knows every link before it starts, looks
     up without the loader's future per key."""
-    found = await service.lookup(keys)
+    found = await service.lookup(keys, shoot)
     # The keys are distinct, so these count distinct links.
     cost.hits += len(found.cached)
     cost.fetches += len(keys) - len(found.cached)

@@ -38,4 +38,5 @@ class Mutation:
         if not isinstance(key, str):
             return to_graph(key, context.request_id)
         context.cost.fetches += 1  # always a fetch, whatever the cache holds
-        return to_graph(await context.service.refresh(key), context.request_id)
+        context.read_wants(info)
+        return to_graph(await context.service.refresh(key, context.shoot), context.request_id)

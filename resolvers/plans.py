@@ -76,7 +76,7 @@ class Plans:
             dict(
                 zip(
                     distinct,
-                    await lookup_counted(service, context.cost, distinct),
+                    await lookup_counted(service, context.cost, distinct, plan.shoot),
                     strict=True,
                 )
             )

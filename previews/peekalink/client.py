@@ -19,7 +19,7 @@ from typing import Any, Final
 import certifi
 import httpx
 
-from model.record import ErrorCode, Failure, Outcome
+from model.record import ErrorCode, Failure, Outcome, Shoot
 from previews.peekalink.convert import (
     QUOTA_CODES,
     UNAUTHORIZED_CODE,
@@ -69,7 +69,9 @@ class PeekalinkBackend:
             limits=httpx.Limits(max_connections=concurrency),
         )
 
-    async def preview(self, url: str, language: str | None = None) -> Outcome:
+    async def preview(
+        self, url: str, language: str | None = None, *, shoot: Shoot = Shoot.NEVER
+    ) -> Outcome:
         loop = asyncio.get_running_loop()
         deadline = loop.time() + self._timeout
         attempt = 0
