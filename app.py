@@ -35,6 +35,7 @@ from previews.service import PreviewService
 from previews.sqlite_cache import SqliteCache
 from resolvers.plans import Plans
 from schema.limits import QueryLimits, document_refusal
+from screenshots import ScreenshotPolicy, Screenshots, find_chromium
 from settings import ConfigurationError, Settings, load_settings, require_backend_settings
 from web.address import DEFAULT_ADDRESS, public_url, self_addresses, uvicorn_address
 from web.body_limit import BodyLimit
@@ -127,7 +128,32 @@ def _origin(url: str) -> str:
     return f"{parts.scheme}://{(parts.hostname or '').lower()}:{port}"
 
 
-def build_backend(settings: Settings, fetcher: SafeFetcher, media: MediaIngest) -> Backend:
+def build_screenshots(settings: Settings, fetcher: SafeFetcher) -> Screenshots | None:
+    """The browser that draws pages, or None: off by setting, or no Chromium on this
+    machine (start-up says which; a screenshot is then null, never an error)."""
+    if not settings.screenshots or settings.backend != "direct":
+        return None
+    executable = settings.chromium or find_chromium()
+    if executable is None:
+        log.warning("screenshots off: no Chromium found (install it, or set LINKGRAPH_CHROMIUM)")
+        return None
+    log.info("screenshots drawn by %s", executable)
+    return Screenshots(
+        fetcher,
+        ScreenshotPolicy(
+            executable,
+            concurrency=settings.screenshot_concurrency,
+            timeout=settings.screenshot_timeout,
+        ),
+    )
+
+
+def build_backend(
+    settings: Settings,
+    fetcher: SafeFetcher,
+    media: MediaIngest,
+    screenshots: Screenshots | None = None,
+) -> Backend:
     """Where previews come from: our own fetcher (the default) or Peekalink's API."""
     if settings.backend == "peekalink":
         require_backend_settings(settings)
@@ -150,6 +176,7 @@ def build_backend(settings: Settings, fetcher: SafeFetcher, media: MediaIngest) 
         max_file_probe_bytes=settings.max_file_probe_bytes,
         max_document_bytes=settings.max_document_bytes,
         isolation=Isolation() if settings.file_pictures else None,
+        screenshots=screenshots,
     )
 
 
@@ -247,7 +274,10 @@ def create_app(
                 max_bytes=settings.cache_max_bytes,
                 link=link,
             )
-            backend = build_backend(settings, fetcher, media)
+            screenshots = build_screenshots(settings, fetcher)
+            if screenshots is not None:
+                stack.push_async_callback(screenshots.aclose)
+            backend = build_backend(settings, fetcher, media, screenshots)
             service = PreviewService(
                 backend,
                 cache,

@@ -136,6 +136,23 @@ class Settings(BaseSettings):
         "waveform, a PDF's cover and first pages (decoded in a child process with time and "
         "memory bounds). Off: files keep their metadata only.",
     )
+    screenshots: bool = Field(
+        default=True,
+        description="Draw pages with a headless Chromium when an operation selects a "
+        "screenshot (or the image of a page that has none). Off, or without a browser, a "
+        "screenshot is null.",
+    )
+    chromium: str | None = Field(
+        default=None,
+        description="The Chromium executable for screenshots; unset: the first of chromium, "
+        "chromium-browser, google-chrome on PATH.",
+    )
+    screenshot_timeout: float = Field(
+        default=15.0, gt=0, description="Seconds one screenshot may take, page load included."
+    )
+    screenshot_concurrency: int = Field(
+        default=2, gt=0, description="Screenshots drawn at once, per process."
+    )
     max_redirects: int = Field(default=5, ge=0, le=20, description="Redirect hops followed.")
     fetch_concurrency: int = Field(
         default=16, gt=0, description="Upstream fetches in flight at once, per process."

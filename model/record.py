@@ -42,6 +42,17 @@ class LinkType(enum.Enum):
     UNKNOWN = "UNKNOWN"
 
 
+class Shoot(enum.Enum):
+    """Whether an operation wants pages' screenshots: taking one starts a browser, so it is
+    done only for operations that select it."""
+
+    NEVER = "never"
+    # The preview's `image` is selected: a page without one gets its screenshot as its image.
+    IF_NO_IMAGE = "if_no_image"
+    # The screenshot itself is selected.
+    ALWAYS = "always"
+
+
 class Visibility(enum.Enum):
     PUBLIC = "PUBLIC"
     PRIVATE = "PRIVATE"
@@ -527,6 +538,11 @@ class Preview(msgspec.Struct, frozen=True, tag="preview", tag_field="kind"):
     image: ImageRef | None = None
     details: Details | None = None
     embed: Embed | None = None
+    # The page as a browser draws it, when an operation asked for it (see Shoot).
+    screenshot: ImageRef | None = None
+    # Whether a screenshot was attempted: a page that cannot be drawn is not tried again
+    # until the preview is fetched again.
+    screenshot_tried: bool = False
 
 
 class Failure(msgspec.Struct, frozen=True, tag="failure", tag_field="kind"):

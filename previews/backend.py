@@ -8,13 +8,17 @@ from __future__ import annotations
 
 from typing import Protocol
 
-from model.record import Outcome
+from model.record import Outcome, Shoot
 
 
 class Backend(Protocol):
-    async def preview(self, url: str, language: str | None = None) -> Outcome:
+    async def preview(
+        self, url: str, language: str | None = None, *, shoot: Shoot = Shoot.NEVER
+    ) -> Outcome:
         """The preview of `url` (normalised) as a reader of `language` (a BCP 47 tag, or None
-        for no preference) would see it, or a Failure; never raises for a bad link."""
+        for no preference) would see it, or a Failure; never raises for a bad link. `shoot`
+        says whether the page's screenshot is wanted (previews/screenshots.py); a backend
+        that cannot take one ignores it (the service marks it tried)."""
         ...
 
     async def aclose(self) -> None: ...

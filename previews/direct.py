@@ -14,6 +14,7 @@ headers said.
 from __future__ import annotations
 
 import asyncio
+import base64
 import dataclasses
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from concurrent.futures import ThreadPoolExecutor
@@ -41,9 +42,11 @@ from model.record import (
     LinkType,
     Outcome,
     Preview,
+    Shoot,
 )
 from previews.domains import registrable_domain
 from previews.errors import error_code
+from previews.screenshots import needs_screenshot
 from sites import apply_site_rules, reads_body_marks
 
 HTML_TYPES: Final = ("text/html", "application/xhtml+xml")
@@ -68,6 +71,12 @@ class MediaIngest(Protocol):
     ) -> Icon | None: ...
 
 
+class PageShooter(Protocol):
+    """What the backend needs of the browser (screenshots/browser.py)."""
+
+    async def shoot(self, url: str) -> bytes | None: ...
+
+
 class DirectBackend:
     def __init__(
         self,
@@ -79,7 +88,10 @@ class DirectBackend:
         max_file_probe_bytes: int = MAX_FILE_PROBE_BYTES,
         max_document_bytes: int = MAX_DOCUMENT_BYTES,
         isolation: Isolation | None = None,
+        screenshots: PageShooter | None = None,
     ) -> None:
+        """`screenshots` is None where there is no browser: a screenshot is then tried (so
+        it is not asked for again) and never taken."""
         self._fetcher = fetcher
         self._max_html_bytes = max_html_bytes
         self._media = media
@@ -104,6 +116,7 @@ class DirectBackend:
         # at a time, under the fetch deadline. A parse that overruns it is abandoned (its
         # thread finishes in the background) and the link keeps what its headers said.
         self._executor = ThreadPoolExecutor(max_workers=2, thread_name_prefix="files")
+        self._screenshots = screenshots
         # Pictures of files are decoded in a child process (files/isolated.py), stopped at
         # half the fetch deadline so that the link keeps its metadata when one overruns.
         self._isolation = (
@@ -114,7 +127,9 @@ class DirectBackend:
             else None
         )
 
-    async def preview(self, url: str, language: str | None = None) -> Outcome:
+    async def preview(
+        self, url: str, language: str | None = None, *, shoot: Shoot = Shoot.NEVER
+    ) -> Outcome:
         # The reader's language goes to the page and to its oEmbed (both localise titles);
         # images are the same in every language.
         headers = {"Accept-Language": language} if language else {}
@@ -139,7 +154,7 @@ class DirectBackend:
             return _failure(url, error)
         kind = kind_for(response.media_type)
         if kind is None:
-            return await self._page(url, response, headers)
+            return await self._page(url, response, headers, shoot)
         return await self._file(url, response, kind)
 
     async def aclose(self) -> None:
@@ -150,7 +165,7 @@ class DirectBackend:
     # --- pages --------------------------------------------------------------------------
 
     async def _page(
-        self, url: str, response: FetchedResponse, headers: Mapping[str, str]
+        self, url: str, response: FetchedResponse, headers: Mapping[str, str], shoot: Shoot
     ) -> Preview:
         page = parse_page(
             response.body,
@@ -166,6 +181,13 @@ class DirectBackend:
                 page_url=response.final_url,
                 manifest_url=metadata.manifest_url,
             )
+        )
+        # A wanted screenshot is drawn while oEmbed and the images are fetched.
+        shot = (
+            asyncio.ensure_future(self._screenshots.shoot(response.final_url))
+            if self._screenshots is not None
+            and (shoot is Shoot.ALWAYS or (shoot is Shoot.IF_NO_IMAGE and metadata.image is None))
+            else None
         )
         try:
             oembed = await self._oembed(page, url, headers)
@@ -189,11 +211,27 @@ class DirectBackend:
                 details=site.details if site else None,
                 embed=find_embed(url, registrable_domain(url), oembed),
             )
+            if needs_screenshot(preview, shoot):
+                preview = await self._with_screenshot(preview, shot)
             stored = await self._with_media(preview)
             return msgspec.structs.replace(stored, icon=await icon)
         finally:
-            if not icon.done():
-                icon.cancel()
+            for task in (icon, shot):
+                if task is not None and not task.done():
+                    task.cancel()
+
+    async def _with_screenshot(
+        self, preview: Preview, shot: asyncio.Future[bytes | None] | None
+    ) -> Preview:
+        """`preview` with its page's screenshot, which is also its image when it has none;
+        marked tried either way, so a page that cannot be drawn is not tried again."""
+        png = await shot if shot is not None else None
+        if png is None:
+            return msgspec.structs.replace(preview, screenshot_tried=True)
+        picture = ImageRef(source_url=f"data:image/png;base64,{base64.b64encode(png).decode()}")
+        return msgspec.structs.replace(
+            preview, screenshot=picture, screenshot_tried=True, image=preview.image or picture
+        )
 
     async def _oembed(
         self, page: ParsedPage, url: str, headers: Mapping[str, str]

@@ -20,16 +20,19 @@ import time
 from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass
 
+import msgspec
+
 from common.flight import SingleFlight
 from common.memo import TtlLru
 from fetching import FetchError, FetchPolicy, normalize_url
 from fetching.slots import fetching_for
-from model.record import ErrorCode, Failure, Outcome
+from model.record import ErrorCode, Failure, Outcome, Preview, Shoot
 from previews.backend import Backend
 from previews.cache import Entry, PreviewCache
 from previews.errors import TRANSIENT, error_code
 from previews.observer import CacheObserver
 from previews.recent import RecentEntries
+from previews.screenshots import needs_screenshot, refresh_shoot
 
 log = logging.getLogger(__name__)
 
@@ -124,19 +127,25 @@ class PreviewService:
         """Outcomes for normalised `keys`, in order; each distinct key fetched at most once."""
         return (await self.lookup(keys)).outcomes
 
-    async def lookup(self, keys: Sequence[str], *, client: str | None = None) -> Lookup:
+    async def lookup(
+        self, keys: Sequence[str], shoot: Shoot = Shoot.NEVER, *, client: str | None = None
+    ) -> Lookup:
         """`get_many`, also saying which keys the cache answered (what the rate limit charges
-        less for). `client` (opaque: an API key's id, an address) is who the fetches are for:
-        the fetcher shares its slots fairly between clients (fetching/slots.py)."""
+        less for). `shoot`: the screenshot the operation wants; a cached preview without it
+        is fetched again with it (previews/screenshots.py). `client` (opaque: an API key's
+        id, an address) is who the fetches are for: the fetcher shares its slots fairly
+        between clients (fetching/slots.py)."""
         with fetching_for(client):
-            return await self._lookup_many(keys)
+            return await self._lookup_many(keys, shoot)
 
-    async def _lookup_many(self, keys: Sequence[str]) -> Lookup:
+    async def _lookup_many(self, keys: Sequence[str], shoot: Shoot) -> Lookup:
         distinct = list(dict.fromkeys(keys))
         cached = await self._read(distinct)
+        if shoot is not Shoot.NEVER:
+            cached = {k: e for k, e in cached.items() if not needs_screenshot(e.outcome, shoot)}
         for key, entry in cached.items():
             if not entry.fresh:
-                self._start_fetch(key)
+                self._start_fetch(key, refresh_shoot(entry.outcome))
         missing = [key for key in distinct if key not in cached]
         if self._observer is not None:
             self._observer.record_cache(True, len(cached))
@@ -144,7 +153,7 @@ class PreviewService:
         found = {key: entry.outcome for key, entry in cached.items()}
         if missing:  # a warm request has none: no gathering to set up
             fetched = await asyncio.gather(
-                *(self._fetch_once(key) for key in missing), return_exceptions=True
+                *(self._fetch_once(key, shoot) for key in missing), return_exceptions=True
             )
             found |= {
                 key: self._answer(key, result) for key, result in zip(missing, fetched, strict=True)
@@ -163,11 +172,13 @@ class PreviewService:
             url=key, code=ErrorCode.LINK_CONTENT_ERROR, message="The link could not be read."
         )
 
-    async def refresh(self, key: str, *, client: str | None = None) -> Outcome:
+    async def refresh(
+        self, key: str, shoot: Shoot = Shoot.NEVER, *, client: str | None = None
+    ) -> Outcome:
         """Fetch `key` now, whatever the cache holds; the answer is what this fetch got, even
         when the cache keeps serving an older preview because the fetch failed."""
         with fetching_for(client):
-            return await self._fetch_once(key)
+            return await self._fetch_once(key, shoot)
 
     async def _read(self, keys: list[str]) -> dict[str, Entry]:
         """Cached entries; a cache that cannot be read is a cache that holds nothing."""
@@ -196,30 +207,38 @@ class PreviewService:
             log.info("%d cached previews lost stored media; fetching them again", len(lost))
         return {key: entry for key, entry in read.items() if key not in lost}
 
-    def _start_fetch(self, key: str) -> asyncio.Task[Outcome]:
+    def _start_fetch(self, key: str, shoot: Shoot = Shoot.NEVER) -> asyncio.Task[Outcome]:
         """Join the fetch of `key` in flight, or start it: a background refresh is the same
         task as a client's fetch, so a key is refreshed once at a time."""
-        return self._inflight.start(key, lambda: self._flown(key))
+        return self._inflight.start(_flight_key(key, shoot), lambda: self._flown(key, shoot))
 
-    async def _fetch_once(self, key: str) -> Outcome:
-        return await self._inflight.run(key, lambda: self._flown(key))
+    async def _fetch_once(self, key: str, shoot: Shoot = Shoot.NEVER) -> Outcome:
+        return await self._inflight.run(_flight_key(key, shoot), lambda: self._flown(key, shoot))
 
-    async def _flown(self, key: str) -> Outcome:
+    async def _flown(self, key: str, shoot: Shoot) -> Outcome:
         """The fetch of `key`, under the cache's flight: one instance of all those sharing
-        the cache fetches it."""
+        the cache fetches it. A fetch that takes a screenshot is a flight of its own: one
+        that does not would not do for its waiters."""
         return await self._cache.flight.run(
-            key, lambda: self._fetch(key), lambda: self._lookup(key)
+            _flight_key(key, shoot),
+            lambda: self._fetch(key, shoot),
+            lambda: self._lookup(key, shoot),
         )
 
-    async def _lookup(self, key: str) -> Outcome | None:
+    async def _lookup(self, key: str, shoot: Shoot) -> Outcome | None:
         """The fresh cached outcome of `key`: what another instance's fetch left behind."""
         entry = (await self._cache.get_many([key])).get(key)
-        return entry.outcome if entry is not None and entry.fresh else None
+        if entry is None or not entry.fresh or needs_screenshot(entry.outcome, shoot):
+            return None
+        return entry.outcome
 
-    async def _fetch(self, key: str) -> Outcome:
+    async def _fetch(self, key: str, shoot: Shoot = Shoot.NEVER) -> Outcome:
         url, _, language = key.partition(_LANGUAGE_MARK)
         try:
-            outcome = await self._backend.preview(url, language or None)
+            outcome = await self._backend.preview(url, language or None, shoot=shoot)
+            if isinstance(outcome, Preview) and needs_screenshot(outcome, shoot):
+                # A backend that cannot take one: tried, so that it is not asked again.
+                outcome = msgspec.structs.replace(outcome, screenshot_tried=True)
         except Exception:
             log.exception("backend failed on a link")
             outcome = Failure(
@@ -256,3 +275,8 @@ class PreviewService:
             await asyncio.gather(*tasks, return_exceptions=True)
         await self._backend.aclose()
         await self._cache.aclose()
+
+
+def _flight_key(key: str, shoot: Shoot) -> str:
+    """A fetch that takes a screenshot flies apart from one that does not."""
+    return key if shoot is Shoot.NEVER else f"{key}#shot={shoot.value}"

@@ -4,13 +4,17 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from functools import cached_property
+from typing import Any
 
 from strawberry.fastapi import BaseContext
+from strawberry.types import Info
 
-from model.record import Outcome
+from model.record import Outcome, Shoot
+from previews.screenshots import stronger
 from previews.service import PreviewService
 from resolvers.cost import RequestCost
 from resolvers.loader import PreviewLoader
+from schema.selection import screenshot_want
 
 
 @dataclass
@@ -27,6 +31,8 @@ class Context(BaseContext):
     # Who the request is for (opaque: an API key's id or an address, from the web layer):
     # the fetcher shares its slots fairly between clients.
     client: str | None = None
+    # The screenshot the operation wants (schema/selection.py), known once a root field runs.
+    shoot: Shoot = Shoot.NEVER
 
     def __post_init__(self) -> None:
         super().__init__()
@@ -35,14 +41,23 @@ class Context(BaseContext):
     def loader(self) -> PreviewLoader:
         """Made on first use: a request a compiled plan answers looks its links up without
         it (resolvers/loader.py `lookup_counted`)."""
-        return PreviewLoader(self.service, self.cost, self.client)
+        return PreviewLoader(self.service, self.cost, self.client, lambda: self.shoot)
+
+    def read_wants(self, info: Info[Any, Any]) -> None:
+        """Note what the operation's selection asks of its previews, before the first lookup
+        (the loader batches on the next turn of the loop, after every root field ran this)."""
+        # Strawberry's Info has the operation; its fragments are on graphql-core's own info.
+        fragments = info._raw_info.fragments
+        self.shoot = stronger(self.shoot, screenshot_want(info.operation, fragments))
 
 
-async def outcome(context: Context, url: str, language: str | None = None) -> Outcome:
+async def outcome(info: Info[Context, None], url: str, language: str | None = None) -> Outcome:
     """What the service holds for a link read in `language` (else the request's own), through
     the request's DataLoader; a link that is no URL at all is a failure without a lookup."""
+    context = info.context
     key = context.service.key_for(url, language or context.language)
     if isinstance(key, str):
+        context.read_wants(info)
         found: Outcome = await context.loader.load(key)
         return found
     return key

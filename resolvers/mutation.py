@@ -38,5 +38,6 @@ class Mutation:
         if not isinstance(key, str):
             return to_graph(key, context.request_id)
         context.cost.fetches += 1  # always a fetch, whatever the cache holds
-        fetched = await context.service.refresh(key, client=context.client)
+        context.read_wants(info)
+        fetched = await context.service.refresh(key, context.shoot, client=context.client)
         return to_graph(fetched, context.request_id)

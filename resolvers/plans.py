@@ -91,7 +91,9 @@ class Plans:
             dict(
                 zip(
                     distinct,
-                    await lookup_counted(service, context.cost, distinct, context.client),
+                    await lookup_counted(
+                        service, context.cost, distinct, client=context.client, shoot=plan.shoot
+                    ),
                     strict=True,
                 )
             )

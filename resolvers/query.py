@@ -32,7 +32,7 @@ class Query:
         url: Annotated[str, strawberry.argument(description="The link, as a user wrote it.")],
         language: Annotated[LanguageTag | None, strawberry.argument(description=_LANGUAGE)] = None,
     ) -> PreviewResult:
-        return to_graph(await outcome(info.context, url, language), info.context.request_id)
+        return to_graph(await outcome(info, url, language), info.context.request_id)
 
     @strawberry.field(
         description="Previews of many links, in the order given; each link is fetched at most "
@@ -46,7 +46,7 @@ class Query:
         ],
         language: Annotated[LanguageTag | None, strawberry.argument(description=_LANGUAGE)] = None,
     ) -> list[PreviewResult]:
-        outcomes = await asyncio.gather(*(outcome(info.context, url, language) for url in urls))
+        outcomes = await asyncio.gather(*(outcome(info, url, language) for url in urls))
         request_id = info.context.request_id
         results: list[GraphResult] = [to_graph(found, request_id) for found in outcomes]
         return results

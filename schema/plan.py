@@ -76,6 +76,7 @@ from schema.errors import PreviewError
 from schema.images import ResponsiveImage
 from schema.mapping import link_id
 from schema.previews import KIND_PREVIEWS, PagePreview, UnknownPreview
+from schema.selection import screenshot_want
 
 _INT_MIN, _INT_MAX = -(2**31), 2**31 - 1
 
@@ -239,6 +240,8 @@ class Plan:
     roots: tuple[Root, ...]
     # The operation's variables: name -> whether it is a list (`[String!]!`) or not (`String!`).
     variables: Mapping[str, bool]
+    # The screenshot the operation's selection wants (schema/selection.py).
+    shoot: record.Shoot = record.Shoot.NEVER
 
     def links(self, variables: Mapping[str, Any] | None) -> list[list[str]] | None:
         """Each root field's urls, in order; None when the variables are not exactly of the
@@ -359,6 +362,7 @@ class _Compiler:
                 for key, field, urls, write in roots
             ),
             variables,
+            screenshot_want(self.operation, self.fragments),
         )
 
     @staticmethod

@@ -20,7 +20,7 @@ import certifi
 import httpx
 from pydantic import SecretStr
 
-from model.record import ErrorCode, Failure, Outcome
+from model.record import ErrorCode, Failure, Outcome, Shoot
 from previews.peekalink.convert import (
     QUOTA_CODES,
     UNAUTHORIZED_CODE,
@@ -72,7 +72,9 @@ class PeekalinkBackend:
             limits=httpx.Limits(max_connections=concurrency),
         )
 
-    async def preview(self, url: str, language: str | None = None) -> Outcome:
+    async def preview(
+        self, url: str, language: str | None = None, *, shoot: Shoot = Shoot.NEVER
+    ) -> Outcome:
         loop = asyncio.get_running_loop()
         deadline = loop.time() + self._timeout
         attempt = 0

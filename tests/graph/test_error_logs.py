@@ -13,13 +13,14 @@ from schema.limits import QueryLimits
 
 
 class BrokenService:
-    def key_for(self, raw_url: str) -> str:
+    def key_for(self, raw_url: str, language: str | None = None) -> str:
         raise RuntimeError("the cache is gone")
 
 
 class FakeContext:
     service: Any = BrokenService()
     loader: Any = None
+    language: str | None = None
 
 
 @pytest.mark.parametrize(

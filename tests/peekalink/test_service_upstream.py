@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from model.record import ErrorCode, Failure, Outcome
+from model.record import ErrorCode, Failure, Outcome, Shoot
 from previews.service import PreviewService
 from previews.sqlite_cache import SqliteCache
 
@@ -19,7 +19,9 @@ class FailingBackend:
         self.code = code
         self.calls: list[str] = []
 
-    async def preview(self, url: str, language: str | None = None) -> Outcome:
+    async def preview(
+        self, url: str, language: str | None = None, *, shoot: Shoot = Shoot.NEVER
+    ) -> Outcome:
         self.calls.append(url)
         return Failure(url=url, code=self.code, message="scripted")
 

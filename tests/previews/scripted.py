@@ -6,7 +6,7 @@ from __future__ import annotations
 import asyncio
 from datetime import UTC, datetime
 
-from model.record import ErrorCode, Failure, LinkType, Outcome, Preview
+from model.record import ErrorCode, Failure, LinkType, Outcome, Preview, Shoot
 from previews.service import PreviewService
 
 
@@ -35,7 +35,9 @@ class ScriptedBackend:
         self.title = "v1"
         self.failing = False
 
-    async def preview(self, url: str, language: str | None = None) -> Outcome:
+    async def preview(
+        self, url: str, language: str | None = None, *, shoot: Shoot = Shoot.NEVER
+    ) -> Outcome:
         self.calls.append(url)
         self.languages.append(language)
         try:

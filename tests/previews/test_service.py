@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from model.record import ErrorCode, Failure, LinkType, Outcome, Preview
+from model.record import ErrorCode, Failure, LinkType, Outcome, Preview, Shoot
 from previews.service import PreviewService
 from previews.sqlite_cache import SqliteCache
 from tests.support.clock import FakeClock
@@ -23,7 +23,9 @@ class ScriptedBackend:
         self.calls: list[str] = []
         self.gate = asyncio.Event()
 
-    async def preview(self, url: str, language: str | None = None) -> Outcome:
+    async def preview(
+        self, url: str, language: str | None = None, *, shoot: Shoot = Shoot.NEVER
+    ) -> Outcome:
         self.calls.append(url)
         await self.gate.wait()
         if "broken" in url:
@@ -133,7 +135,9 @@ class FailingBackend:
     def __init__(self) -> None:
         self.calls: list[str] = []
 
-    async def preview(self, url: str, language: str | None = None) -> Outcome:
+    async def preview(
+        self, url: str, language: str | None = None, *, shoot: Shoot = Shoot.NEVER
+    ) -> Outcome:
         self.calls.append(url)
         code = ErrorCode[url.rsplit("/", 1)[1]]
         return Failure(url=url, code=code, message="failed", status=None)
