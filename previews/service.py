@@ -13,7 +13,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import AsyncGenerator, Callable, Sequence
 from dataclasses import dataclass
 
 from common.flight import SingleFlight
@@ -122,6 +122,36 @@ class PreviewService:
             found |= dict(zip(missing, fetched, strict=True))
         return Lookup([found[key] for key in keys], frozenset(cached))
 
+    async def lookup_each(
+        self, keys: Sequence[str]
+    ) -> AsyncGenerator[tuple[str, Outcome, bool], None]:
+        """Each distinct key's outcome as soon as it is known, with whether the cache answered
+        it: the cached ones first, then the fetched ones in the order they finish (what a
+        streamed batch sends). Closing the iterator early cancels this caller's waits, and so
+        the fetches that only it was waiting for."""
+        distinct = list(dict.fromkeys(keys))
+        cached = await self._read(distinct)
+        for key, entry in cached.items():
+            if not entry.fresh:
+                self._start_fetch(key)
+        missing = [key for key in distinct if key not in cached]
+        if self._observer is not None:
+            self._observer.record_cache(True, len(cached))
+            self._observer.record_cache(False, len(missing))
+        for key, entry in cached.items():
+            yield key, entry.outcome, True
+        waits = {asyncio.ensure_future(self._fetch_once(key)): key for key in missing}
+        try:
+            pending = set(waits)
+            while pending:
+                done, pending = await asyncio.wait(pending, return_when=asyncio.FIRST_COMPLETED)
+                for wait in done:
+                    yield waits[wait], wait.result(), False
+        finally:
+            for wait in waits:
+                wait.cancel()
+            await asyncio.gather(*waits, return_exceptions=True)
+
     async def refresh(self, key: str) -> Outcome:
         """Fetch `key` now, whatever the cache holds; the answer is what this fetch got, even
         when the cache keeps serving an older preview because the fetch failed."""
@@ -189,8 +219,8 @@ class PreviewService:
         return self._failure_ttl
 
     async def aclose(self) -> None:
-        """Let fetches still running (background refreshes, or fetches whose clients left)
-        finish within `shutdown_grace`, cancel the rest, then close the backend and cache."""
+        """Let fetches still running (background refreshes) finish within `shutdown_grace`,
+        cancel the rest, then close the backend and cache."""
         tasks = self._inflight.tasks()
         if tasks:
             _, pending = await asyncio.wait(tasks, timeout=self._shutdown_grace)

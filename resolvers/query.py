@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import asyncio
-from typing import Annotated
+from collections.abc import AsyncIterator
+from typing import Annotated, Any
 
 import strawberry
 from strawberry.types import Info
 
-from resolvers.context import Context, outcome
+from resolvers.context import Context, outcome, outcomes_as_done
 from schema.mapping import GraphResult, to_graph
 from schema.results import PreviewResult
 
@@ -28,7 +29,10 @@ class Query:
 
     @strawberry.field(
         description="Previews of many links, in the order given; each link is fetched at most "
-        "once per request, and one bad link never affects the others."
+        "once per request, and one bad link never affects the others. With `@stream` (and "
+        "`Accept: multipart/mixed`) each preview is sent as soon as its link is done, so the "
+        "list is in the order the links finished: match items to links by `url`.",
+        graphql_type=list[PreviewResult],
     )
     async def previews(
         self,
@@ -36,8 +40,23 @@ class Query:
         urls: Annotated[
             list[str], strawberry.argument(description="The links, as users wrote them.")
         ],
-    ) -> list[PreviewResult]:
+    ) -> Any:
+        if _streamed(info):
+            return _as_done(info.context, urls)
         outcomes = await asyncio.gather(*(outcome(info.context, url) for url in urls))
         request_id = info.context.request_id
         results: list[GraphResult] = [to_graph(found, request_id) for found in outcomes]
         return results
+
+
+def _streamed(info: Info[Context, None]) -> bool:
+    """Whether this field is under an active `@stream` (its `if` not false)."""
+    stream = info.selected_fields[0].directives.get("stream")
+    return stream is not None and stream.get("if", True) is not False
+
+
+async def _as_done(context: Context, urls: list[str]) -> AsyncIterator[GraphResult]:
+    """Each link's preview as its link is done: the graph's executor sends each item the
+    moment it is yielded."""
+    async for found in outcomes_as_done(context, urls):
+        yield to_graph(found, context.request_id)
