@@ -55,8 +55,9 @@ class SingleFlight(Generic[K, V]):
 
     def _task(self, key: K, work: Callable[[], Coroutine[Any, Any, V]]) -> asyncio.Task[V]:
         task = self._tasks.get(key)
-        # A task of another event loop (a test's or a restarted app's) cannot be awaited here.
-        if task is None or task.get_loop() is not asyncio.get_running_loop():
+        # A task of another event loop (a test's or a restarted app's) cannot be awaited here,
+        # nor one being cancelled because its last caller left.
+        if task is None or task.get_loop() is not asyncio.get_running_loop() or task.cancelling():
             task = asyncio.create_task(work())
             self._tasks[key] = task
 

@@ -113,3 +113,23 @@ async def test_a_started_task_runs_on_when_its_callers_leave() -> None:
     assert not background.cancelled()
     gate.set()
     assert await background == "refreshed"
+
+
+async def test_a_caller_arriving_as_the_work_is_cancelled_starts_it_afresh() -> None:
+    """The last caller left and its work is being cancelled: the next caller must not join
+    that dying task (it would be cancelled with it) but get a run of its own."""
+    flight: SingleFlight[str, str] = SingleFlight()
+    runs: list[int] = []
+
+    async def work() -> str:
+        runs.append(len(runs))
+        await asyncio.sleep(0.01)
+        return f"run {len(runs)}"
+
+    leaving = asyncio.create_task(flight.run("k", work))
+    await asyncio.sleep(0)
+    leaving.cancel()
+    await asyncio.sleep(0)  # the leaving caller cancels the work; it has not ended yet
+    assert leaving.done()
+    assert await flight.run("k", work) == "run 2"
+    assert runs == [0, 1]

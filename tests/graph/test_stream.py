@@ -211,3 +211,28 @@ def test_a_fetch_another_client_waits_for_carries_on_when_one_leaves(
     ]
     assert origin.count(url) == 1, "one fetch, finished for the client that stayed"
     assert origin.abandoned_for(url) == 0
+
+
+def test_a_deferred_fragment_comes_in_a_later_part_and_inline_without_multipart(
+    origin: CorpusOrigin, app_url: str
+) -> None:
+    url, title = slow_page(origin, "kikobeats.com", "deferred", 0.05)
+    deferred = """
+    query Card($url: String!) {
+      preview(url: $url) {
+        __typename
+        ... on LinkPreview @defer(label: "text") { title }
+      }
+    }
+    """
+    body = {"query": deferred, "variables": {"url": url}}
+    with (
+        httpx.Client(base_url=app_url, timeout=60) as http,
+        http.stream("POST", "/graphql", json=body, headers={"accept": MULTIPART}) as response,
+    ):
+        stream = list(parts(response))
+    assert stream[0].body["data"] == {"preview": {"__typename": "PagePreview"}}
+    later = [patch for part in stream[1:] for patch in part.body.get("incremental") or ()]
+    assert later == [{"data": {"title": title}, "id": "0", "path": ["preview"], "label": "text"}]
+    plain = httpx.post(f"{app_url}/graphql", json=body, timeout=60).json()
+    assert plain == {"data": {"preview": {"__typename": "PagePreview", "title": title}}}
