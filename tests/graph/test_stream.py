@@ -236,3 +236,22 @@ def test_a_deferred_fragment_comes_in_a_later_part_and_inline_without_multipart(
     assert later == [{"data": {"title": title}, "id": "0", "path": ["preview"], "label": "text"}]
     plain = httpx.post(f"{app_url}/graphql", json=body, timeout=60).json()
     assert plain == {"data": {"preview": {"__typename": "PagePreview", "title": title}}}
+
+
+def test_a_streamed_batch_over_the_link_budget_is_refused_before_any_fetch(
+    origin: CorpusOrigin, settings: Settings
+) -> None:
+    """The request limits hold for a streamed request as for a plain one."""
+    strict = settings.model_copy(update={"max_urls_per_request": 2})
+    asked = [slow_page(origin, "kikobeats.com", f"budget-{n}", 0.05)[0] for n in range(3)]
+    with serve_app(strict) as app_url:
+        response = httpx.post(
+            f"{app_url}/graphql",
+            json={"query": STREAMED, "variables": {"urls": asked}},
+            headers={"accept": MULTIPART},
+            timeout=60,
+        )
+    text = response.text
+    assert "URL_BUDGET_EXCEEDED" in text
+    assert '"items"' not in text
+    assert origin.hits == []
