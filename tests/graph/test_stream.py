@@ -255,3 +255,28 @@ def test_a_streamed_batch_over_the_link_budget_is_refused_before_any_fetch(
     assert "URL_BUDGET_EXCEEDED" in text
     assert '"items"' not in text
     assert origin.hits == []
+
+
+def requests_counted(app_url: str) -> float:
+    text = httpx.get(f"{app_url}/metrics", timeout=10).text
+    found = re.search(
+        r'^linkgraph_requests_total\{path="/graphql",status="200"\} (\S+)$', text, re.M
+    )
+    return float(found.group(1)) if found else 0.0
+
+
+def test_a_streamed_request_is_counted_once(origin: CorpusOrigin, app_url: str) -> None:
+    asked = [slow_page(origin, "kikobeats.com", f"counted-{n}", 0.05)[0] for n in range(3)]
+    with (
+        httpx.Client(base_url=app_url, timeout=60) as http,
+        http.stream(
+            "POST",
+            "/graphql",
+            json={"query": STREAMED, "variables": {"urls": asked}},
+            headers={"accept": MULTIPART},
+        ) as response,
+    ):
+        assert len(streamed_items(list(parts(response)))) == 3
+    # Counted as the request ends, once, however many parts it sent.
+    assert _wait_until(lambda: requests_counted(app_url) >= 1)
+    assert requests_counted(app_url) == 1
