@@ -27,7 +27,9 @@ def build_schema(limits: QueryLimits | None = None) -> strawberry.Schema:
         query=Query,
         mutation=Mutation,
         types=[LinkPreview, *PREVIEW_TYPES],
-        config=StrawberryConfig(scalar_map=SCALARS),
+        # `@stream` on `previews` and `@defer` on slow parts of a preview (graphql-core 3.3's
+        # incremental execution), sent as multipart/mixed to clients that ask for it.
+        config=StrawberryConfig(scalar_map=SCALARS, enable_experimental_incremental_execution=True),
         extensions=limit_extensions(limits or QueryLimits(), on_new_document=count_new_document),
     )
 

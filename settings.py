@@ -155,7 +155,10 @@ class Settings(BaseSettings):
     )
     max_redirects: int = Field(default=5, ge=0, le=20, description="Redirect hops followed.")
     fetch_concurrency: int = Field(
-        default=16, gt=0, description="Upstream fetches in flight at once, per process."
+        default=16,
+        gt=0,
+        description="Upstream fetches of links in flight at once, per process; their pages' "
+        "sub-fetches (icons, images, oEmbed) have as many slots again.",
     )
     fetch_client_share: int = Field(
         default=0,

@@ -33,6 +33,7 @@ from bench.memory import MemoryResult, run_memory
 from bench.report import (
     cold_table,
     extraction_table,
+    first_table,
     memory_table,
     profile_table,
     targets_table,
@@ -174,6 +175,7 @@ def main(argv: list[str] | None = None) -> int:
         tables = [
             warm_table(warm, runner.why("warm")),
             cold_table(cold, runner.why("cold")),
+            *([first] if (first := first_table(cold)) else []),
             extraction_table(extraction, sizes.extraction_seconds, runner.why("extraction")),
             memory_table(memory, warm, runner.why("memory")),
             targets_table(found),

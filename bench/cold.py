@@ -9,7 +9,12 @@ rounds.
 Every page of those rounds is on one site, so its /favicon.ico is fetched once and then
 remembered. A last round gives each link a host name of its own (all mapped to the slow
 origin by a hosts file), as a chat's links from many sites would be: every link then costs its
-own icon sub-fetch too, answered after the same delay.
+own icon sub-fetch too, answered after the same delay. Its ideal is the page round trip in
+waves of C plus the longest sub-fetch's round trip after the last wave: a page's
+sub-fetches start as soon as it is parsed and have slots of their own, so they overlap the
+next wave's pages.
+
+Then the same query streamed (bench/first_preview.py): time to the first preview.
 """
 
 from __future__ import annotations
@@ -25,6 +30,7 @@ import httpx
 
 from bench import queries
 from bench.config import DEFAULT_MAX_URLS, Sizes
+from bench.first_preview import FirstResult, run_first
 from bench.servers import app_env, free_port, serve
 from bench.slow_origin import SlowOrigin, slow_origin
 
@@ -54,10 +60,17 @@ class ColdResult:
     rounds: tuple[ColdRound, ...]
     # One round with a host per link, so every link has its own icon to fetch.
     many_hosts: ColdRound
+    # A streamed batch of links of spread latencies: when its first and last cards arrive.
+    first: FirstResult
 
     @property
     def ideal(self) -> float:
         return math.ceil(self.urls / self.concurrency) * self.delay
+
+    @property
+    def ideal_many_hosts(self) -> float:
+        """Pages in waves of `concurrency`, then one sub-fetch (the icon) after the last."""
+        return self.ideal + self.delay
 
     @property
     def median(self) -> float:
@@ -120,10 +133,12 @@ def run_cold(sizes: Sizes, workdir: Path) -> ColdResult:
                 for run in range(sizes.cold_rounds)
             )
             many_hosts = _round(http, origin, [origin.url("p", host) for host in hosts])
+    first = run_first(sizes, workdir)
     return ColdResult(
         urls=sizes.cold_urls,
         concurrency=sizes.fetch_concurrency,
         delay=sizes.cold_delay,
         rounds=rounds,
         many_hosts=many_hosts,
+        first=first,
     )

@@ -27,6 +27,11 @@ class Sizes:
     cold_rounds: int = 3
     cold_delay: float = 0.100
     fetch_concurrency: int = DEFAULT_FETCH_CONCURRENCY
+    # Section 2b: links in the streamed batch, and the fastest and slowest link's latency
+    # (the others spread evenly between them).
+    first_urls: int = 50
+    first_fastest: float = 0.050
+    first_slowest: float = 3.0
     # Section 3: corpus pages (None: all) and the least time each extractor runs for.
     extraction_pages: int | None = None
     extraction_seconds: float = 4.0
@@ -45,6 +50,8 @@ QUICK = Sizes(
     repeats=1,
     cold_urls=20,
     cold_rounds=1,
+    first_urls=10,
+    first_slowest=0.5,
     extraction_pages=8,
     extraction_seconds=0.0,
     memory_records=300,

@@ -41,6 +41,9 @@ class SlowOrigin:
     subs: Counter[tuple[str, str]] = field(default_factory=Counter)
     # (started, finished) of every request, on the bench's perf_counter clock.
     spans: list[tuple[float, float]] = field(default_factory=list)
+    # Seconds before answering one path ("/page/<name>"), where a link is slower or faster
+    # than `delay`.
+    delays: dict[str, float] = field(default_factory=dict)
     in_flight: int = 0
     most_in_flight: int = 0
     lock: threading.Lock = field(default_factory=threading.Lock)
@@ -72,7 +75,7 @@ def _handler(origin: SlowOrigin) -> type[BaseHTTPRequestHandler]:
                 origin.in_flight += 1
                 origin.most_in_flight = max(origin.most_in_flight, origin.in_flight)
             try:
-                time.sleep(origin.delay)
+                time.sleep(origin.delays.get(self.path, origin.delay))
                 if is_page:
                     name = self.path.removeprefix("/page/")
                     status, body = "200 OK", PAGE.format(name=name).encode()

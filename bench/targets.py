@@ -90,6 +90,18 @@ def targets(
             at_least=False,
         ),
         Target(
+            "cold a site per link, wall vs ideal (pages + one sub-fetch)",
+            cold.many_hosts.seconds / cold.ideal_many_hosts if cold else None,
+            1.3,
+            at_least=False,
+        ),
+        Target(
+            "streamed batch, 1st preview vs fastest link + 100 ms",
+            cold.first.first_item / (cold.first.fastest + 0.1) if cold else None,
+            1.0,
+            at_least=False,
+        ),
+        Target(
             f"extraction pages/s vs fastest peer{f' ({fastest.name})' if fastest else ''}",
             peer_ratio,
             3.0,

@@ -157,6 +157,10 @@ class SafeFetcher:
         # URL rules never needs it.
         self._pool: httpcore.AsyncConnectionPool | None = None
         self._slots = FetchSlots(policy.concurrency, policy.client_share)
+        # A page's sub-fetches (its icon, image, oEmbed) have as many slots again: queued
+        # behind other links' pages, a batch of links on many sites would take two rounds of
+        # pages rather than one plus a sub-fetch.
+        self._sub_slots = FetchSlots(policy.concurrency, policy.client_share)
         self._host_limit = HostLimiter(policy.host_limit) if policy.host_limit else None
 
     async def __aenter__(self) -> SafeFetcher:
@@ -179,6 +183,7 @@ class SafeFetcher:
         truncate: bool = False,
         headers: Mapping[str, str] | None = None,
         limits: Mapping[str, BodyLimit] | None = None,
+        sub_fetch: bool = False,
     ) -> FetchedResponse:
         """Fetch `url` (already normalised) and return its 2xx response.
 
@@ -188,13 +193,14 @@ class SafeFetcher:
         TooLargeError or, with `truncate=True`, returns the prefix marked `truncated`.
         A declared Content-Length over `max_bytes` is refused unread. `limits` replaces
         `max_bytes` and `truncate` for the types (or families) it names; a TooLargeError
-        or an undecodable body then carries its `media_type` too.
+        or an undecodable body then carries its `media_type` too. `sub_fetch` marks a fetch
+        made for a page already fetched, which takes a slot of the sub-fetches' own.
         """
         if max_bytes < 0:
             raise ValueError("max_bytes must not be negative")
         limit = BodyLimit(max_bytes, truncate)
         progress = _Progress()
-        slot = self._slots.slot()
+        slot = (self._sub_slots if sub_fetch else self._slots).slot()
         try:
             response = await self._fetch_within_deadline(
                 url, accept, limit, limits or {}, headers or {}, progress, slot

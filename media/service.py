@@ -98,6 +98,7 @@ class ImageFetcher(Protocol):
         max_bytes: int,
         truncate: bool = False,
         headers: Mapping[str, str] | None = None,
+        sub_fetch: bool = False,
     ) -> FetchedResponse: ...
 
 
@@ -302,6 +303,7 @@ class MediaService:
                 self._canonical(manifest_url),
                 accept=MANIFEST_TYPES,
                 max_bytes=self.limits.max_manifest_bytes,
+                sub_fetch=True,
             )
         except FetchError as exc:
             logger.info("manifest %s not read: %s", manifest_url, _reason(exc))
@@ -312,7 +314,7 @@ class MediaService:
         if url[:5].lower() == "data:":
             return decode_data_uri(url, self.limits.max_bytes)
         response = await self._fetcher.fetch(
-            url, accept=IMAGE_TYPES, max_bytes=self.limits.max_bytes
+            url, accept=IMAGE_TYPES, max_bytes=self.limits.max_bytes, sub_fetch=True
         )
         return response.body
 

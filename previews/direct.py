@@ -174,7 +174,10 @@ class DirectBackend:
             marks=reads_body_marks(response.final_url) or reads_body_marks(url),
         )
         metadata = read_metadata(page)
-        # The icon depends only on the page's own data: it is fetched while oEmbed is.
+        # Every sub-fetch starts as soon as the page is read, concurrently: the icon depends
+        # only on the page's own data, and the page's own image is most often the preview's,
+        # so it is fetched while oEmbed is rather than after it (dropped if unused).
+        early = _Started(metadata.image, self._media)
         icon = asyncio.ensure_future(
             self._media.ingest_icon(
                 fetchable_urls(metadata.icons),
@@ -213,9 +216,10 @@ class DirectBackend:
             )
             if needs_screenshot(preview, shoot):
                 preview = await self._with_screenshot(preview, shot)
-            stored = await self._with_media(preview)
+            stored = await self._with_media(preview, early=early)
             return msgspec.structs.replace(stored, icon=await icon)
         finally:
+            early.cancel()
             for task in (icon, shot):
                 if task is not None and not task.done():
                     task.cancel()
@@ -247,6 +251,7 @@ class DirectBackend:
                 accept=OEMBED_TYPES,
                 max_bytes=MAX_OEMBED_BYTES,
                 headers=headers,
+                sub_fetch=True,
             )
         except FetchError:
             return None
@@ -301,22 +306,52 @@ class DirectBackend:
 
     # --- media --------------------------------------------------------------------------
 
-    async def _with_media(self, preview: Preview, held: dict[str, bytes] | None = None) -> Preview:
+    async def _with_media(
+        self,
+        preview: Preview,
+        held: dict[str, bytes] | None = None,
+        early: _Started | None = None,
+    ) -> Preview:
         """Swap every source image (the preview's and each one inside `details`) for a
         stored copy; one that cannot be stored drops its own field.
 
         Images are ingested concurrently and once per source URL, so an avatar that is also
-        the page image is downloaded once; `held` gives the bytes of sources already read.
+        the page image is downloaded once; `held` gives the bytes of sources already read,
+        `early` an ingest already started.
         """
         held = held or {}
         refs = {ref.source_url: ref for ref in _image_refs((preview.image, preview.details))}
-        results = await asyncio.gather(
-            *(self._media.ingest_image(ref, data=held.get(url)) for url, ref in refs.items())
-        )
+        ingests = [
+            (early and early.take(ref)) or self._media.ingest_image(ref, data=held.get(url))
+            for url, ref in refs.items()
+        ]
+        if early is not None:
+            early.cancel()  # not the preview's image after all
+        results = await asyncio.gather(*ingests)
         stored = {url: _kept(result) for url, result in zip(refs, results, strict=True)}
         image = _swap(preview.image, stored)
         details = _swap(preview.details, stored)
         return msgspec.structs.replace(preview, image=image, details=details)
+
+
+class _Started:
+    """The ingest of a page's own image, started before the preview knows its image: taken
+    by the preview if its image is that one, else cancelled (and with it the download, when
+    nothing else waits for it)."""
+
+    def __init__(self, ref: ImageRef | None, media: MediaIngest) -> None:
+        self._ref = ref
+        self._task = asyncio.ensure_future(media.ingest_image(ref)) if ref is not None else None
+
+    def take(self, ref: ImageRef) -> asyncio.Future[ImageRef | None] | None:
+        if self._task is None or ref != self._ref:
+            return None
+        task, self._task = self._task, None
+        return task
+
+    def cancel(self) -> None:
+        if self._task is not None and not self._task.done():
+            self._task.cancel()
 
 
 def _headers_only(url: str, media_type: str, kind: FileKind, status: int | None) -> Preview:

@@ -17,7 +17,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import time
-from collections.abc import Awaitable, Callable, Sequence
+from collections.abc import AsyncGenerator, Awaitable, Callable, Sequence
 from dataclasses import dataclass
 
 import msgspec
@@ -135,30 +135,60 @@ class PreviewService:
         is fetched again with it (previews/screenshots.py). `client` (opaque: an API key's
         id, an address) is who the fetches are for: the fetcher shares its slots fairly
         between clients (fetching/slots.py)."""
-        with fetching_for(client):
-            return await self._lookup_many(keys, shoot)
-
-    async def _lookup_many(self, keys: Sequence[str], shoot: Shoot) -> Lookup:
         distinct = list(dict.fromkeys(keys))
-        cached = await self._read(distinct)
-        if shoot is not Shoot.NEVER:
-            cached = {k: e for k, e in cached.items() if not needs_screenshot(e.outcome, shoot)}
-        for key, entry in cached.items():
-            if not entry.fresh:
-                self._start_fetch(key, refresh_shoot(entry.outcome))
-        missing = [key for key in distinct if key not in cached]
-        if self._observer is not None:
-            self._observer.record_cache(True, len(cached))
-            self._observer.record_cache(False, len(missing))
+        cached, missing = await self._split(distinct, shoot, client)
         found = {key: entry.outcome for key, entry in cached.items()}
         if missing:  # a warm request has none: no gathering to set up
-            fetched = await asyncio.gather(
-                *(self._fetch_once(key, shoot) for key in missing), return_exceptions=True
-            )
+            with fetching_for(client):
+                fetches = [self._fetch_once(key, shoot) for key in missing]
+                fetched = await asyncio.gather(*fetches, return_exceptions=True)
             found |= {
                 key: self._answer(key, result) for key, result in zip(missing, fetched, strict=True)
             }
         return Lookup([found[key] for key in keys], frozenset(cached))
+
+    async def lookup_each(
+        self, keys: Sequence[str], shoot: Shoot = Shoot.NEVER, *, client: str | None = None
+    ) -> AsyncGenerator[tuple[str, Outcome, bool], None]:
+        """Each distinct key's outcome as soon as it is known, with whether the cache answered
+        it: the cached ones first, then the fetched ones in the order they finish (what a
+        streamed batch sends). Closing the iterator early cancels this caller's waits, and so
+        the fetches that only it was waiting for."""
+        cached, missing = await self._split(list(dict.fromkeys(keys)), shoot, client)
+        for key, entry in cached.items():
+            yield key, entry.outcome, True
+        # The waits are tasks made inside the block, so their fetches are `client`'s.
+        with fetching_for(client):
+            waits = {asyncio.ensure_future(self._fetch_once(key, shoot)): key for key in missing}
+        try:
+            pending = set(waits)
+            while pending:
+                done, pending = await asyncio.wait(pending, return_when=asyncio.FIRST_COMPLETED)
+                for wait in done:
+                    key = waits[wait]
+                    yield key, self._answer(key, wait.exception() or wait.result()), False
+        finally:
+            for wait in waits:
+                wait.cancel()
+            await asyncio.gather(*waits, return_exceptions=True)
+
+    async def _split(
+        self, distinct: list[str], shoot: Shoot, client: str | None
+    ) -> tuple[dict[str, Entry], list[str]]:
+        """The usable cached entries of `distinct` (stale ones start their refresh) and the
+        keys that must be fetched."""
+        cached = await self._read(distinct)
+        if shoot is not Shoot.NEVER:
+            cached = {k: e for k, e in cached.items() if not needs_screenshot(e.outcome, shoot)}
+        with fetching_for(client):
+            for key, entry in cached.items():
+                if not entry.fresh:
+                    self._start_fetch(key, refresh_shoot(entry.outcome))
+        missing = [key for key in distinct if key not in cached]
+        if self._observer is not None:
+            self._observer.record_cache(True, len(cached))
+            self._observer.record_cache(False, len(missing))
+        return cached, missing
 
     def _answer(self, key: str, result: Outcome | BaseException) -> Outcome:
         """One link's outcome; an exception (a bug, never a Redis outage, which the flight
@@ -265,8 +295,8 @@ class PreviewService:
         return self._failure_ttl
 
     async def aclose(self) -> None:
-        """Let fetches still running (background refreshes, or fetches whose clients left)
-        finish within `shutdown_grace`, cancel the rest, then close the backend and cache."""
+        """Let fetches still running (background refreshes) finish within `shutdown_grace`,
+        cancel the rest, then close the backend and cache."""
         tasks = self._inflight.tasks()
         if tasks:
             _, pending = await asyncio.wait(tasks, timeout=self._shutdown_grace)

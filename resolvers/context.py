@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import AsyncIterator
 from dataclasses import dataclass, field
 from functools import cached_property
 from typing import Any
@@ -9,7 +10,7 @@ from typing import Any
 from strawberry.fastapi import BaseContext
 from strawberry.types import Info
 
-from model.record import Outcome, Shoot
+from model.record import Failure, Outcome, Shoot
 from previews.screenshots import stronger
 from previews.service import PreviewService
 from resolvers.cost import RequestCost
@@ -61,3 +62,32 @@ async def outcome(info: Info[Context, None], url: str, language: str | None = No
         found: Outcome = await context.loader.load(key)
         return found
     return key
+
+
+async def outcomes_as_done(
+    info: Info[Context, None], urls: list[str], language: str | None = None
+) -> AsyncIterator[Outcome]:
+    """One outcome per link of `urls` read in `language` (else the request's own), each as
+    soon as it is known (links refused unfetched first, then cached, then fetched ones as
+    they finish), counted into the request's cost like the DataLoader's batch. A link named
+    twice is looked up once and answered twice."""
+    context = info.context
+    by_key: dict[str, list[str]] = {}
+    for url in urls:
+        key = context.service.key_for(url, language or context.language)
+        if isinstance(key, Failure):
+            yield key
+        else:
+            by_key.setdefault(key, []).append(url)
+    context.read_wants(info)
+    found = context.service.lookup_each(list(by_key), context.shoot, client=context.client)
+    try:
+        async for key, result, cached in found:
+            if cached:
+                context.cost.hits += 1
+            else:
+                context.cost.fetches += 1
+            for _ in by_key[key]:
+                yield result
+    finally:
+        await found.aclose()

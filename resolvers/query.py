@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import asyncio
-from typing import Annotated
+from collections.abc import AsyncIterator
+from typing import Annotated, Any
 
 import strawberry
 from strawberry.types import Info
 
-from resolvers.context import Context, outcome
+from resolvers.context import Context, outcome, outcomes_as_done
 from schema.mapping import GraphResult, to_graph
 from schema.results import PreviewResult
 from schema.scalars import LanguageTag
@@ -36,7 +37,10 @@ class Query:
 
     @strawberry.field(
         description="Previews of many links, in the order given; each link is fetched at most "
-        "once per request, and one bad link never affects the others."
+        "once per request, and one bad link never affects the others. With `@stream` (and "
+        "`Accept: multipart/mixed`) each preview is sent as soon as its link is done, so the "
+        "list is in the order the links finished: match items to links by `url`.",
+        graphql_type=list[PreviewResult],
     )
     async def previews(
         self,
@@ -45,8 +49,25 @@ class Query:
             list[str], strawberry.argument(description="The links, as users wrote them.")
         ],
         language: Annotated[LanguageTag | None, strawberry.argument(description=_LANGUAGE)] = None,
-    ) -> list[PreviewResult]:
+    ) -> Any:
+        if _streamed(info):
+            return _as_done(info, urls, language)
         outcomes = await asyncio.gather(*(outcome(info, url, language) for url in urls))
         request_id = info.context.request_id
         results: list[GraphResult] = [to_graph(found, request_id) for found in outcomes]
         return results
+
+
+def _streamed(info: Info[Context, None]) -> bool:
+    """Whether this field is under an active `@stream` (its `if` not false)."""
+    stream = info.selected_fields[0].directives.get("stream")
+    return stream is not None and stream.get("if", True) is not False
+
+
+async def _as_done(
+    info: Info[Context, None], urls: list[str], language: str | None
+) -> AsyncIterator[GraphResult]:
+    """Each link's preview as its link is done: the graph's executor sends each item the
+    moment it is yielded."""
+    async for found in outcomes_as_done(info, urls, language):
+        yield to_graph(found, info.context.request_id)

@@ -40,6 +40,7 @@ from strawberry.types.unset import UNSET
 
 from web.bodies import too_deep
 from web.graphiql import LocalGraphiQLRouter
+from web.incremental import accepts_multipart, without_incremental
 from web.media import GRAPHQL_RESPONSE, negotiate
 from web.responses import error_body
 
@@ -164,6 +165,17 @@ class JsonRouter(LocalGraphiQLRouter):
             return None
         return await planner.answer(query, name, variables, context)
 
+    async def parse_http_body(self, request: Any) -> GraphQLRequestData | list[GraphQLRequestData]:
+        """Strawberry's reading of the body, with `@stream`/`@defer` taken out for a client
+        that does not read multipart answers (web/incremental.py)."""
+        data = await super().parse_http_body(request)
+        if accepts_multipart(request.headers.get("accept", "")):
+            return data
+        for item in data if isinstance(data, list) else [data]:
+            if item.query:
+                item.query = without_incremental(item.query)
+        return data
+
     async def execute_single(
         self,
         request: Any,
@@ -180,7 +192,14 @@ class JsonRouter(LocalGraphiQLRouter):
         # An answer without errors proves the document parses and passes every validation
         # rule and limit; only queries POSTed reach this (GET runs none).
         planner = self.planner
-        if planner is not None and query and not result.errors and result.data is not None:
+        # An incremental answer (`@stream`/`@defer`, multipart) is never planned.
+        if (
+            planner is not None
+            and query
+            and isinstance(result, ExecutionResult)
+            and not result.errors
+            and result.data is not None
+        ):
             planner.learn(query, request_data.operation_name)
         return result
 

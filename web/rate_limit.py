@@ -6,7 +6,8 @@ and every request at least one, because an uncached link is what makes this serv
 for someone else. The cost is known only after execution, so the bucket is checked first (an
 empty one is refused with 429 before anything is read or fetched, and the request's first point
 is taken then, so a flood of parallel requests cannot all pass an almost empty bucket) and the
-rest is charged once the response starts; a request may leave the bucket in debt, which the
+rest is charged once the response starts (and what a streamed answer fetches after that, as it
+ends); a request may leave the bucket in debt, which the
 next ones wait out.
 
 Every answer carries `RateLimit-Limit`, `RateLimit-Remaining` and `RateLimit-Reset` (seconds
@@ -145,30 +146,38 @@ class RateLimit:
             return
         await self.buckets.take(client, 1)
         cost = attach(scope)
-        charged = False
+        # Points charged so far; the first was taken above.
+        charged = 1
+        started = False
 
         async def charge() -> float:
+            """Take what the request has cost beyond what was charged already."""
             nonlocal charged
-            charged = True
             points = cost.points(
                 fetch_cost=self.budget.fetch_cost,
                 hit_cost=self.budget.hit_cost,
                 document_cost=self.budget.document_cost,
             )
-            return await self.buckets.take(client, points - 1)
+            owed, charged = points - charged, max(points, charged)
+            return await self.buckets.take(client, owed) if owed > 0 or not started else 0.0
 
         async def charging_send(message: Message) -> None:
-            if message["type"] == "http.response.start" and not charged:
+            nonlocal started
+            if message["type"] == "http.response.start" and not started:
                 left = await charge()
+                started = True
                 headers = list(message.get("headers") or ())
                 message = {**message, "headers": [*headers, *limit_headers(self.budget, left)]}
+            elif message["type"] == "http.response.body" and not message.get("more_body"):
+                # A streamed answer starts before its links are fetched: they are charged
+                # before its last part goes out (a plain answer owes nothing more by then).
+                await charge()
             await send(message)
 
         try:
             await self.app(scope, receive, charging_send)
         finally:
-            if not charged:
-                await charge()
+            await charge()  # what a request that ended without an answer cost
 
     def _closing_send(self, send: Send) -> Send:
         """Close the buckets (a Redis connection) when the app has shut down."""

@@ -62,7 +62,7 @@ def test_quick_bench_prints_every_section_with_figures(tmp_path: Path) -> None:
         assert has_row or "peers not installed" in extraction, extraction
 
     targets = found["5"][1][1:]  # under the column headings
-    assert len(targets) == 6
+    assert len(targets) == 8
     for row in targets:
         assert re.search(r"(PASS|MISS) \(", row) or "n/a (peers not installed)" in row, row
 

@@ -66,3 +66,70 @@ async def test_keys_fly_separately_and_failures_reach_every_caller() -> None:
     assert [type(result) for result in results[:2]] == [RuntimeError, RuntimeError]
     assert results[2] == "ok"
     assert len(flight) == 0
+
+
+async def test_the_last_caller_going_away_cancels_the_work() -> None:
+    flight: SingleFlight[str, str] = SingleFlight()
+    started, cancelled = asyncio.Event(), asyncio.Event()
+
+    async def work() -> str:
+        started.set()
+        try:
+            await asyncio.Event().wait()
+        except asyncio.CancelledError:
+            cancelled.set()
+            raise
+        return "never"
+
+    first = asyncio.create_task(flight.run("k", work))
+    second = asyncio.create_task(flight.run("k", work))
+    await started.wait()
+    (shared,) = flight.tasks()
+    first.cancel()
+    await asyncio.gather(first, return_exceptions=True)
+    assert not shared.cancelled(), "one caller is still waiting"
+    assert not cancelled.is_set()
+    second.cancel()
+    await asyncio.gather(second, return_exceptions=True)
+    await asyncio.wait_for(cancelled.wait(), 5)
+    assert len(flight) == 0
+
+
+async def test_a_started_task_runs_on_when_its_callers_leave() -> None:
+    """A background refresh (`start`) is for the cache: a client joining it and leaving
+    does not stop it."""
+    flight: SingleFlight[str, str] = SingleFlight()
+    gate = asyncio.Event()
+
+    async def work() -> str:
+        await gate.wait()
+        return "refreshed"
+
+    background = flight.start("k", work)
+    caller = asyncio.create_task(flight.run("k", work))
+    await asyncio.sleep(0)
+    caller.cancel()
+    await asyncio.gather(caller, return_exceptions=True)
+    assert not background.cancelled()
+    gate.set()
+    assert await background == "refreshed"
+
+
+async def test_a_caller_arriving_as_the_work_is_cancelled_starts_it_afresh() -> None:
+    """The last caller left and its work is being cancelled: the next caller must not join
+    that dying task (it would be cancelled with it) but get a run of its own."""
+    flight: SingleFlight[str, str] = SingleFlight()
+    runs: list[int] = []
+
+    async def work() -> str:
+        runs.append(len(runs))
+        await asyncio.sleep(0.01)
+        return f"run {len(runs)}"
+
+    leaving = asyncio.create_task(flight.run("k", work))
+    await asyncio.sleep(0)
+    leaving.cancel()
+    await asyncio.sleep(0)  # the leaving caller cancels the work; it has not ended yet
+    assert leaving.done()
+    assert await flight.run("k", work) == "run 2"
+    assert runs == [0, 1]

@@ -297,6 +297,22 @@ async def test_concurrency_is_capped(make_fetcher: MakeFetcher, origin: HostileO
     assert origin.peak_in_flight == 2
 
 
+async def test_sub_fetches_have_slots_of_their_own(
+    make_fetcher: MakeFetcher, origin: HostileOrigin
+) -> None:
+    """A page's icon or image never queues behind other links' pages: with every page slot
+    taken, sub-fetches still run (as many at once as pages may)."""
+    fetcher = make_fetcher(concurrency=2)
+    pages = [fetcher.fetch(origin.url("/slow"), accept=HTML, max_bytes=1024) for _ in range(4)]
+    subs = [
+        fetcher.fetch(origin.url("/slow"), accept=HTML, max_bytes=1024, sub_fetch=True)
+        for _ in range(4)
+    ]
+    results = await asyncio.gather(*pages, *subs)
+    assert all(result.status == 200 for result in results)
+    assert origin.peak_in_flight == 4
+
+
 async def test_waiting_for_a_slot_counts_against_the_deadline(
     make_fetcher: MakeFetcher, origin: HostileOrigin
 ) -> None:

@@ -15,6 +15,7 @@ import errno
 import json
 import random
 import re
+import select
 import ssl
 import threading
 import time
@@ -147,6 +148,12 @@ class CorpusOrigin:
     delay: float = 0.0
     hits: list[Hit] = field(default_factory=list)
     by_language: dict[tuple[str, str, str], dict[str, bytes]] = field(default_factory=dict)
+    # Extra seconds before answering one (host, target), as a slow link would.
+    delays: dict[tuple[str, str], float] = field(default_factory=dict)
+    # Requests whose client hung up while their answer was being held back.
+    abandoned: list[Hit] = field(default_factory=list)
+    # Requests being held back now, by (host, target).
+    holding: Counter[tuple[str, str]] = field(default_factory=Counter)
     lock: threading.Lock = field(default_factory=threading.Lock)
     gates: dict[tuple[str, str], Gate] = field(default_factory=dict)
 
@@ -165,6 +172,24 @@ class CorpusOrigin:
             for gate in self.gates.values():
                 gate.opened.set()
             self.gates.clear()
+            self.abandoned.clear()
+            self.delays.clear()
+
+    def slow(self, url: str, seconds: float) -> None:
+        """Hold back the answer to `url` for `seconds`, noticing a client that hangs up."""
+        _, host, target = _key(url)
+        self.delays[(host, target)] = seconds
+
+    def held_now(self, url: str) -> int:
+        """How many requests for `url` the origin is holding back at this moment."""
+        _, host, target = _key(url)
+        with self.lock:
+            return self.holding[(host, target)]
+
+    def abandoned_for(self, url: str) -> int:
+        _, host, target = _key(url)
+        with self.lock:
+            return sum((hit.host, hit.target) == (host, target) for hit in self.abandoned)
 
     def add(
         self,
@@ -223,6 +248,20 @@ def _handler(origin: CorpusOrigin, scheme: str) -> type[BaseHTTPRequestHandler]:
                 gate.opened.wait(timeout=60)
             if origin.delay:
                 time.sleep(origin.delay)
+            held = origin.delays.get((host, target))
+            if held is not None:
+                with origin.lock:
+                    origin.holding[(host, target)] += 1
+                try:
+                    hung_up = self._hung_up_within(held)
+                finally:
+                    with origin.lock:
+                        origin.holding[(host, target)] -= 1
+                if hung_up:
+                    with origin.lock:
+                        origin.abandoned.append(Hit(host, target, started, time.monotonic()))
+                    self.close_connection = True
+                    return
             language = self.headers.get("Accept-Language")
             headers: tuple[tuple[str, str], ...] = ()
             if page is None:
@@ -244,6 +283,17 @@ def _handler(origin: CorpusOrigin, scheme: str) -> type[BaseHTTPRequestHandler]:
             self.send_header("Content-Length", str(len(body)))
             self.end_headers()
             self.wfile.write(body)
+
+        def _hung_up_within(self, seconds: float) -> bool:
+            """Wait `seconds`; True as soon as the client closes the connection (a client
+            sends nothing else while it waits, so anything readable is its end)."""
+            readable, _, _ = select.select([self.connection], [], [], seconds)
+            if not readable:
+                return False
+            try:
+                return not self.connection.recv(1)
+            except (OSError, ssl.SSLError):
+                return True
 
         def log_message(self, format: str, *args: object) -> None:
             return None
