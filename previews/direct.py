@@ -22,8 +22,9 @@ from typing import Any, Final, Protocol, TypeVar
 
 import msgspec
 
+from extraction.article import Article, read_article
 from extraction.icons import fetchable_urls
-from extraction.metadata import read_metadata
+from extraction.metadata import PageMetadata, read_metadata
 from extraction.oembed import OEmbed, oembed_url, parse_oembed, provider_endpoint
 from extraction.page import ParsedPage, parse_page
 from fetching import BodyLimit, FetchedResponse, FetchError, SafeFetcher, normalize_url
@@ -38,6 +39,7 @@ from model.record import (
     ImageRef,
     LinkType,
     Outcome,
+    PageDetails,
     Preview,
 )
 from previews.domains import registrable_domain
@@ -64,6 +66,17 @@ class MediaIngest(Protocol):
     async def ingest_icon(
         self, urls: Sequence[str], *, page_url: str, manifest_url: str | None
     ) -> Icon | None: ...
+
+    async def store_document(self, text: str, *, variant: str, content_type: str) -> str | None: ...
+
+
+# A page's main text as the documents `page.rawTextUrl`, `markdownUrl` and `htmlUrl` serve:
+# (Article attribute, media variant, content type).
+_DOCUMENTS: Final = (
+    ("text", "text", "text/plain"),
+    ("markdown", "markdown", "text/markdown"),
+    ("html", "article", "text/html"),
+)
 
 
 class DirectBackend:
@@ -103,6 +116,8 @@ class DirectBackend:
         self._executor = ThreadPoolExecutor(max_workers=2, thread_name_prefix="files")
 
     async def preview(self, url: str) -> Outcome:
+        # Everything this link costs, the article's reading included, ends by this time.
+        deadline = asyncio.get_running_loop().time() + self._fetcher.policy.total_timeout
         try:
             response = await self._fetcher.fetch(
                 url,
@@ -123,7 +138,7 @@ class DirectBackend:
             return _failure(url, error)
         kind = kind_for(response.media_type)
         if kind is None:
-            return await self._page(url, response)
+            return await self._page(url, response, deadline)
         return await self._file(url, response, kind)
 
     async def aclose(self) -> None:
@@ -133,9 +148,21 @@ class DirectBackend:
 
     # --- pages --------------------------------------------------------------------------
 
-    async def _page(self, url: str, response: FetchedResponse) -> Preview:
+    async def _page(self, url: str, response: FetchedResponse, deadline: float) -> Preview:
         page = parse_page(response.body, url=response.final_url, http_charset=response.charset)
-        metadata = read_metadata(page)
+        content_language = response.headers.get("content-language")
+        # The article (trafilatura) and what depends on it (the language guess) are CPU work
+        # on hostile markup: a worker thread, under the link's deadline; past it, the page
+        # keeps what its markup declares.
+        declared: tuple[PageMetadata, Article | None] = (
+            read_metadata(page, content_language=content_language),
+            None,
+        )
+        metadata, article = await self._run(
+            lambda: _read_with_article(page, response.body, content_language),
+            declared,
+            deadline=deadline,
+        )
         # The icon depends only on the page's own data: it is fetched while oEmbed is.
         icon = asyncio.ensure_future(
             self._media.ingest_icon(
@@ -149,6 +176,7 @@ class DirectBackend:
             if oembed is not None:
                 page = dataclasses.replace(page, oembed=oembed)
             site = apply_site_rules(response.final_url, page) or apply_site_rules(url, page)
+            details = None if site else await self._page_details(metadata, article)
             preview = Preview(
                 url=url,
                 final_url=response.final_url,
@@ -164,12 +192,43 @@ class DirectBackend:
                 or (oembed.text if oembed else None),
                 image=(site and site.image) or metadata.image or _oembed_image(oembed),
                 details=site.details if site else None,
+                language=metadata.language,
+                page=details,
+                **_redirection(response),
             )
             stored = await self._with_media(preview)
             return msgspec.structs.replace(stored, icon=await icon)
         finally:
             if not icon.done():
                 icon.cancel()
+
+    async def _page_details(self, metadata: PageMetadata, article: Article | None) -> PageDetails:
+        """A PAGE's article facts, its main text stored as three signed documents."""
+        urls: list[str | None] = [None, None, None]
+        if article is not None:
+            urls = list(
+                await asyncio.gather(
+                    *(
+                        self._media.store_document(text, variant=variant, content_type=type_)
+                        if (text := getattr(article, name))
+                        else _none()
+                        for name, variant, type_ in _DOCUMENTS
+                    )
+                )
+            )
+        return PageDetails(
+            site_name=metadata.site_name,
+            headline=metadata.headline,
+            authors=metadata.authors,
+            published_at=metadata.published_at,
+            modified_at=metadata.modified_at,
+            canonical_url=metadata.canonical_url,
+            theme_color=metadata.theme_color,
+            estimated_reading_time_in_minutes=article.reading_minutes if article else None,
+            raw_text_url=urls[0],
+            markdown_url=urls[1],
+            html_url=urls[2],
+        )
 
     async def _oembed(self, page: ParsedPage, url: str) -> OEmbed | None:
         """The page's oEmbed answer, fetched only when the page advertises an endpoint or a
@@ -221,14 +280,17 @@ class DirectBackend:
             title=read.title or file_name(response.final_url),
             image=read.image,
             details=read.details,
+            **_redirection(response),
         )
 
-    async def _run(self, work: Callable[[], T], fallback: T) -> T:
-        """`work` in the readers' threads, bounded by the fetch deadline; `fallback` if it
-        fails or overruns."""
+    async def _run(self, work: Callable[[], T], fallback: T, *, deadline: float | None = None) -> T:
+        """`work` in the readers' threads, bounded by `deadline` (loop time) or else the
+        fetch timeout from now; `fallback` if it fails or overruns."""
         loop = asyncio.get_running_loop()
+        if deadline is None:
+            deadline = loop.time() + self._fetcher.policy.total_timeout
         try:
-            async with asyncio.timeout(self._fetcher.policy.total_timeout):
+            async with asyncio.timeout_at(deadline):
                 return await loop.run_in_executor(self._executor, work)
         except Exception:
             return fallback
@@ -251,6 +313,29 @@ class DirectBackend:
         image = _swap(preview.image, stored)
         details = _swap(preview.details, stored)
         return msgspec.structs.replace(preview, image=image, details=details)
+
+
+def _read_with_article(
+    page: ParsedPage, body: bytes, content_language: str | None
+) -> tuple[PageMetadata, Article | None]:
+    """The page's metadata with its article read too (in a worker thread: see `_page`)."""
+    html = body.decode(page.encoding or "utf-8", "replace")
+    article = read_article(html, page.url)
+    return read_metadata(page, article, content_language=content_language), article
+
+
+def _redirection(response: FetchedResponse) -> dict[str, Any]:
+    """Peekalink's redirection fields, from the trail the fetcher kept."""
+    trail = response.trail
+    return {
+        "redirection_url": response.final_url if trail else None,
+        "redirection_count": max(len(trail) - 1, 0),
+        "redirection_trail": trail,
+    }
+
+
+async def _none() -> None:
+    return None
 
 
 def _headers_only(url: str, media_type: str, kind: FileKind, status: int | None) -> Preview:

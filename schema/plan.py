@@ -559,6 +559,11 @@ _COMMON = frozenset(
         "icon",
         "image",
         "request_id",
+        "language",
+        "redirection_url",
+        "redirection_count",
+        "redirection_trail",
+        "page",
     }
 )
 
