@@ -17,7 +17,8 @@ from typing import Any, Final
 
 from trafilatura import bare_extraction
 from trafilatura.core import determine_returnstring
-from trafilatura.settings import Extractor
+from trafilatura.settings import Extractor, use_config
+from trafilatura.utils import load_html
 
 from extraction.text import collapse_whitespace
 
@@ -35,8 +36,13 @@ MIN_ARTICLE_CHARS: Final = 200
 MAX_AUTHORS: Final = 20
 # An image declared narrower than this is an icon or a badge, never the article's picture.
 MIN_IMAGE_EDGE: Final = 200
+# Pictures looked at for the largest one, in document order.
+MAX_IMAGES: Final = 200
 _ICONISH: Final = re.compile(r"(?:\.svg(?:$|\?)|icon|logo|sprite|badge|avatar|pixel|spacer)", re.I)
 _WORDS: Final = re.compile(r"\w+")
+# Trafilatura's settings, with its bound on the tree it builds set.
+_CONFIG: Final = use_config()
+_CONFIG.set("DEFAULT", "MAX_TREE_SIZE", str(MAX_TREE_SIZE))
 
 
 @dataclass(frozen=True, slots=True)
@@ -73,20 +79,25 @@ def read_article(html: str, url: str) -> Article | None:
 
 
 def _read(html: str, url: str) -> Article | None:
+    tree = load_html(html)
+    if tree is None:
+        return None
+    # Read before trafilatura prunes the tree: the picture may sit outside the text it keeps.
+    page_image = _largest_image(tree)
     document: Any = bare_extraction(
-        html,
+        tree,
         url=url,
         with_metadata=True,
         include_images=True,
         include_comments=False,
         include_tables=True,
-        max_tree_size=MAX_TREE_SIZE,
         output_format="python",
+        config=_CONFIG,
     )
     if document is None:
         return None
     body = getattr(document, "body", None)
-    image = _main_image(body) if body is not None else None
+    image = (_main_image(body) if body is not None else None) or page_image
     text = markdown = clean_html = None
     if body is not None:
         for graphic in list(body.iter("graphic")):  # pictures belong in `image`, not the text
@@ -112,7 +123,8 @@ def _read(html: str, url: str) -> Article | None:
 
 
 def _render(document: Any, output_format: str) -> str | None:
-    rendered = determine_returnstring(document, Extractor(output_format=output_format))
+    options = Extractor(config=_CONFIG, output_format=output_format)
+    rendered = determine_returnstring(document, options)
     return rendered.strip() or None if isinstance(rendered, str) else None
 
 
@@ -126,6 +138,33 @@ def _main_image(body: Any) -> str | None:
             continue
         return source
     return None
+
+
+def _largest_image(tree: Any) -> str | None:
+    """The largest picture the article (`<article>`, `<main>`, else the page) declares at
+    least `MIN_IMAGE_EDGE` pixels on each side; else the article's first picture that does
+    not look like an icon."""
+    scopes = tree.xpath("//article | //main | //*[@role='main']")
+    images = [image for scope in scopes[:3] for image in scope.iter("img")] or [*tree.iter("img")]
+    best: tuple[int, str] | None = None
+    first: str | None = None
+    for image in images[:MAX_IMAGES]:
+        source = (image.get("src") or image.get("data-src") or "").strip()
+        if not source or source.startswith("data:") or _ICONISH.search(source):
+            continue
+        width, height = _edge(image.get("width")), _edge(image.get("height"))
+        if width and height:
+            big = width >= MIN_IMAGE_EDGE and height >= MIN_IMAGE_EDGE
+            if big and (best is None or width * height > best[0]):
+                best = (width * height, source)
+        elif first is None and scopes and not (width or height):
+            first = source
+    return best[1] if best else first
+
+
+def _edge(value: str | None) -> int | None:
+    digits = (value or "").strip().lower().removesuffix("px")
+    return int(digits) if digits.isdigit() and len(digits) <= 5 else None
 
 
 def _small(value: str | None) -> bool:

@@ -133,6 +133,8 @@ class CorpusOrigin:
     delay: float = 0.0
     hits: list[Hit] = field(default_factory=list)
     lock: threading.Lock = field(default_factory=threading.Lock)
+    # URL key → Location: answered with a 301 instead of a page.
+    redirects: dict[tuple[str, str, str], str] = field(default_factory=dict)
 
     def hits_for(self, url: str) -> list[Hit]:
         """The requests that reached `url` since the last reset."""
@@ -151,6 +153,10 @@ class CorpusOrigin:
         """Serve extra bytes at `url`; its host must be a corpus page or asset host."""
         self.pages[_key(url)] = CorpusPage("(added by test)", url, 200, content_type, body)
 
+    def add_redirect(self, url: str, location: str) -> None:
+        """Answer `url` with a 301 to `location`; its host must be a corpus host."""
+        self.redirects[_key(url)] = location
+
 
 def _handler(origin: CorpusOrigin, scheme: str) -> type[BaseHTTPRequestHandler]:
     class Handler(BaseHTTPRequestHandler):
@@ -165,7 +171,10 @@ def _handler(origin: CorpusOrigin, scheme: str) -> type[BaseHTTPRequestHandler]:
             page = origin.pages.get((scheme, host, self.path))
             if origin.delay:
                 time.sleep(origin.delay)
-            if page is None:
+            location = origin.redirects.get((scheme, host, self.path))
+            if location is not None:
+                status, content_type, body = 301, "text/plain", b"moved"
+            elif page is None:
                 status, content_type, body = 404, "text/plain", b"not in the corpus"
             else:
                 status, content_type, body = page.status, page.content_type, page.body
@@ -173,6 +182,8 @@ def _handler(origin: CorpusOrigin, scheme: str) -> type[BaseHTTPRequestHandler]:
             with origin.lock:
                 origin.hits.append(Hit(host, self.path, started, time.monotonic()))
             self.send_response(status)
+            if location is not None:
+                self.send_header("Location", location)
             self.send_header("Content-Type", content_type)
             self.send_header("Content-Length", str(len(body)))
             self.end_headers()
