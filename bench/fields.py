@@ -15,15 +15,18 @@ trafilatura's own metadata (it is a runtime dependency; since ours falls back to
 agreement is partly agreement with ourselves). A peer absent or failing on a page counts as
 having no value. Values are compared after normalising: text lower-cased with punctuation
 and whitespace removed; URLs without scheme, `www.` and trailing slash; dates by day;
-authors as sets of names; languages by primary subtag. Agreement is counted on the pages
+texts also with entities decoded, tags dropped and cut at 150 characters; authors as sets of
+names; languages by primary subtag. Agreement is counted on the pages
 where both have a value.
 """
 
 from __future__ import annotations
 
 import argparse
+import html
 import importlib
 import importlib.util
+import re
 from collections.abc import Callable
 from datetime import datetime
 from typing import Any
@@ -46,6 +49,7 @@ FIELDS = (
     "language",
 )
 Reading = dict[str, Any]
+_TAG = re.compile(r"<[^>]{0,200}>")
 
 
 def ours(page: CorpusPage) -> Reading:
@@ -204,7 +208,10 @@ def normalise(field: str, value: Any) -> Any:
         return parsed.date() if parsed else None
     if field == "language":
         return primary_language(value)
-    return _squash(str(value)) or None
+    # Entities and tags as some peers leave them; long texts by their first 150 characters
+    # (ours cuts descriptions at 500, most peers keep them whole).
+    text = _TAG.sub(" ", html.unescape(str(value)))
+    return _squash(text)[:150] or None
 
 
 def _squash(value: str) -> str:

@@ -15,6 +15,7 @@ import re
 from dataclasses import dataclass
 from typing import Any, Final
 
+from lxml import etree
 from trafilatura import bare_extraction
 from trafilatura.core import determine_returnstring
 from trafilatura.settings import Extractor, use_config
@@ -100,8 +101,8 @@ def _read(html: str, url: str) -> Article | None:
     image = (_main_image(body) if body is not None else None) or page_image
     text = markdown = clean_html = None
     if body is not None:
-        for graphic in list(body.iter("graphic")):  # pictures belong in `image`, not the text
-            graphic.drop_tree()
+        # Pictures belong in `image`, not in the text documents.
+        etree.strip_elements(body, "graphic", with_tail=False)
         text = _render(document, "txt")
     words = len(_WORDS.findall(text)) if text else 0
     if text and len(text) >= MIN_ARTICLE_CHARS:
