@@ -300,20 +300,24 @@ def _lead(article: Article | None) -> str | None:
 def _authors(
     page: ParsedPage, things: tuple[JsonObject, ...], article: Article | None
 ) -> tuple[str, ...]:
-    found: list[str] = []
-    for obj in things:
-        found.extend(_json_ld_names(obj.get("author")) or _json_ld_names(obj.get("creator")))
-        if found:
-            break
-    if not found:
-        for key in _AUTHOR_KEYS:
-            found.extend(page.meta.get(key, ()))
-            if found:
-                break
-    if not found and article:
-        found.extend(article.authors)
+    """The first source that names someone: a source giving only URLs or handles (an
+    author's profile link) gives way to the next."""
+    sources: list[Iterable[str]] = [
+        _json_ld_names(obj.get("author")) or _json_ld_names(obj.get("creator")) for obj in things
+    ]
+    sources.extend(page.meta.get(key, ()) for key in _AUTHOR_KEYS)
+    if article:
+        sources.append(article.authors)
+    for source in sources:
+        names = _names(source)
+        if names:
+            return names
+    return ()
+
+
+def _names(values: Iterable[str]) -> tuple[str, ...]:
     names: list[str] = []
-    for value in found:
+    for value in values:
         for name in value.split(";") if ";" in value else [value]:
             cleaned = clean_text(_BYLINE.sub("", collapse_whitespace(name)), MAX_AUTHOR_CHARS)
             if cleaned and "://" not in cleaned and not cleaned.startswith("@"):
