@@ -232,7 +232,10 @@ def _headline(
     page: ParsedPage, things: tuple[JsonObject, ...], site_name: str | None, article: Article | None
 ) -> str | None:
     """The article's own headline: JSON-LD's, then the card and scholarly titles, then the
-    article's `<h1>`, then `<title>`, each without the site's name."""
+    article's `<h1>`, then `<title>`, each without the site's name. When a later source is the
+    chosen one's start followed by a separator ("Headline" against "Headline - Section -
+    Site"), the rest was a suffix the first carried: the shorter wins."""
+    chosen: str | None = None
     for candidate in (
         _json_ld_text(things, "headline"),
         page.first("og:title", "twitter:title"),
@@ -241,9 +244,18 @@ def _headline(
         page.title,
     ):
         cleaned = clean_text(_without_site(candidate, site_name, page.url), MAX_TITLE_CHARS)
-        if cleaned:
-            return cleaned
-    return None
+        if not cleaned:
+            continue
+        if chosen is None or _carries_suffix(chosen, cleaned):
+            chosen = cleaned
+    return chosen
+
+
+def _carries_suffix(chosen: str, shorter: str) -> bool:
+    """`chosen` is `shorter` plus a separated suffix ("Headline - Section - Site")."""
+    if len(shorter) >= len(chosen) or not chosen.startswith(shorter):
+        return False
+    return _SEPARATOR.match(" " + chosen[len(shorter) :].lstrip() + " ") is not None
 
 
 def _description(

@@ -162,3 +162,14 @@ def test_article_text_and_reading_time() -> None:
 
 def test_an_oversized_document_is_not_read() -> None:
     assert read_article("<p>" + "word " * 500_000 + "</p>", URL) is None
+
+
+def test_a_headline_carrying_a_section_and_site_gives_way_to_its_start() -> None:
+    result = read(
+        article_page(
+            '<script type="application/ld+json">{"@type": "BlogPosting", '
+            '"headline": "Harbour wall rebuilt - Local - Example News"}</script>'
+            '<meta property="og:title" content="Harbour wall rebuilt">'
+        )
+    )
+    assert result.headline == "Harbour wall rebuilt"
