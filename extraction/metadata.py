@@ -78,6 +78,7 @@ _SITE_NAME_KEYS: Final = ("og:site_name", "application-name", "apple-mobile-web-
 # Words between a title's parts: "Headline | Site", "Headline - Site", "Site: Headline".
 _SEPARATOR: Final = re.compile(r"\s+(?:[|\-–—·•»:/]|::)\s+")
 _STRAY_QUOTES: Final = "\"'“”‘’«» "
+_QUOTE_PAIRS: Final = frozenset({'""', "''", "“”", "‘’", "«»", "„“"})
 _BYLINE: Final = re.compile(r"^(?:by|von|par|por|di|door)\s+", re.I)
 _COLOR: Final = re.compile(r"#(?:[0-9a-fA-F]{3}){1,2}|[a-zA-Z]{3,20}|rgba?\([0-9., %]{5,40}\)")
 _DATE_ONLY: Final = re.compile(r"\d{4}-\d{2}-\d{2}")
@@ -278,7 +279,7 @@ def _description(
     ):
         value = clean_text(raw, MAX_DESCRIPTION_CHARS + 100)
         if value:
-            value = value.strip(_STRAY_QUOTES) if _unbalanced_quote(value) else value
+            value = _without_stray_quotes(value)
         if not value or _squash(value) in refused:
             continue
         if chosen is None or (
@@ -293,11 +294,17 @@ def _says_more(value: str, chosen: str) -> bool:
     return len(value) > len(chosen) and value.startswith(chosen.rstrip(".…").rstrip())
 
 
-def _unbalanced_quote(value: str) -> bool:
-    """A stray quote at either end ("\" Lorem…"), left by a template, not part of the text."""
-    return (value[0] in _STRAY_QUOTES[:-1] and value.count(value[0]) == 1) or (
-        value[-1] in _STRAY_QUOTES[:-1] and value.count(value[-1]) == 1
-    )
+def _without_stray_quotes(value: str) -> str:
+    """`value` without a quote left alone at either end by a template ("\" Lorem…"): one
+    with no partner in the text, or standing apart from it by a space."""
+    quotes = _STRAY_QUOTES[:-1]
+    if len(value) > 2 and value[0] + value[-1] in _QUOTE_PAIRS and not value[1].isspace():
+        return value  # quoted whole: the quote is the text's own
+    if value and value[0] in quotes and (value.count(value[0]) == 1 or value[1:2].isspace()):
+        value = value[1:].lstrip()
+    if value and value[-1] in quotes and (value.count(value[-1]) == 1 or value[-2:-1].isspace()):
+        value = value[:-1].rstrip()
+    return value
 
 
 def _lead(article: Article | None) -> str | None:

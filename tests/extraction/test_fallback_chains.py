@@ -173,3 +173,12 @@ def test_a_headline_carrying_a_section_and_site_gives_way_to_its_start() -> None
         )
     )
     assert result.headline == "Harbour wall rebuilt"
+
+
+def test_only_a_stray_quote_is_dropped_from_a_description() -> None:
+    def description(text: str) -> str | None:
+        return read(f'<meta name="description" content="{text}">').description
+
+    assert description("&quot; He said &quot;yes&quot;") == 'He said "yes"'
+    assert description("&quot;Yes&quot; was his answer") == '"Yes" was his answer'
+    assert description("“A whole quote”") == "“A whole quote”"
