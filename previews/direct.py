@@ -24,6 +24,7 @@ import msgspec
 
 from extraction.article import Article, read_article
 from extraction.icons import fetchable_urls
+from extraction.language import primary_language
 from extraction.metadata import PageMetadata, read_metadata
 from extraction.oembed import OEmbed, oembed_url, parse_oembed, provider_endpoint
 from extraction.page import ParsedPage, parse_page
@@ -151,28 +152,20 @@ class DirectBackend:
     async def _page(self, url: str, response: FetchedResponse, deadline: float) -> Preview:
         page = parse_page(response.body, url=response.final_url, http_charset=response.charset)
         content_language = response.headers.get("content-language")
-        # The article (trafilatura) and what depends on it (the language guess) are CPU work
-        # on hostile markup: a worker thread, under the link's deadline; past it, the page
-        # keeps what its markup declares.
-        declared: tuple[PageMetadata, Article | None] = (
-            read_metadata(page, content_language=content_language),
-            None,
-        )
-        metadata, article = await self._run(
-            lambda: _read_with_article(page, response.body, content_language),
-            declared,
-            deadline=deadline,
-        )
-        # The icon depends only on the page's own data: it is fetched while oEmbed is.
+        declared = read_metadata(page, content_language=content_language)
+        # The icon depends only on the page's own data, and oEmbed only on its links: both
+        # are fetched while the article is read.
         icon = asyncio.ensure_future(
             self._media.ingest_icon(
-                fetchable_urls(metadata.icons),
+                fetchable_urls(declared.icons),
                 page_url=response.final_url,
-                manifest_url=metadata.manifest_url,
+                manifest_url=declared.manifest_url,
             )
         )
+        oembed_fetch = asyncio.ensure_future(self._oembed(page, url))
         try:
-            oembed = await self._oembed(page, url)
+            metadata, article = await self._article(page, response, declared, deadline)
+            oembed = await oembed_fetch
             if oembed is not None:
                 page = dataclasses.replace(page, oembed=oembed)
             site = apply_site_rules(response.final_url, page) or apply_site_rules(url, page)
@@ -199,8 +192,28 @@ class DirectBackend:
             stored = await self._with_media(preview)
             return msgspec.structs.replace(stored, icon=await icon)
         finally:
-            if not icon.done():
-                icon.cancel()
+            for task in (icon, oembed_fetch):
+                if not task.done():
+                    task.cancel()
+
+    async def _article(
+        self, page: ParsedPage, response: FetchedResponse, declared: PageMetadata, deadline: float
+    ) -> tuple[PageMetadata, Article | None]:
+        """The metadata with the article read too, when the page is a generic one.
+
+        The article (trafilatura) and what depends on it (the language guess) are CPU work on
+        hostile markup: a worker thread, under the link's deadline; past it, the page keeps
+        what its markup declares. A page a platform rule already knows (TikTok, YouTube…) is
+        not read: its rule's data outranks anything the article could add.
+        """
+        if apply_site_rules(response.final_url, page) or apply_site_rules(response.url, page):
+            return declared, None
+        content_language = response.headers.get("content-language")
+        return await self._run(
+            lambda: _read_with_article(page, response.body, content_language),
+            (declared, None),
+            deadline=deadline,
+        )
 
     async def _page_details(self, metadata: PageMetadata, article: Article | None) -> PageDetails:
         """A PAGE's article facts, its main text stored as three signed documents."""
@@ -280,6 +293,8 @@ class DirectBackend:
             title=read.title or file_name(response.final_url),
             image=read.image,
             details=read.details,
+            # A document states its own language (a PDF's /Lang); other files say none.
+            language=primary_language(getattr(read.details, "language", None)),
             **_redirection(response),
         )
 

@@ -11,6 +11,8 @@ from model.record import LinkType, Preview
 from previews.direct import DirectBackend
 from tests.fetching.harness import HostileOrigin, Reply
 from tests.files import backend as fixtures
+from tests.files import samples
+from tests.files.backend import serve
 
 backend = fixtures.backend
 file_origin = fixtures.file_origin
@@ -80,3 +82,14 @@ async def test_reading_past_the_deadline_keeps_the_fallback(backend: DirectBacke
         assert result == "declared"
     finally:
         release.set()
+
+
+async def test_a_pdf_states_the_previews_language(
+    backend: DirectBackend, file_origin: HostileOrigin
+) -> None:
+    serve(file_origin, "/report.pdf", samples.pdf(pages=1, lang="pt-BR"), "application/pdf")
+    preview = await backend.preview(file_origin.url("/report.pdf"))
+    assert isinstance(preview, Preview)
+    assert preview.type is LinkType.DOCUMENT
+    assert preview.language == "pt"
+    assert preview.page is None  # article facts are a web page's
