@@ -33,8 +33,9 @@ from typing import Any
 
 from bench.extractors import charset_of, spread
 from extraction.article import read_article
+from extraction.byline import parse_date
 from extraction.language import primary_language
-from extraction.metadata import parse_date, read_metadata
+from extraction.metadata import read_metadata
 from extraction.page import parse_page
 from tests.support.origin import CorpusPage, load_corpus
 

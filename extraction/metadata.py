@@ -14,17 +14,18 @@ one site. Platform-specific data outranks all of this, but that is the site rule
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterator
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import datetime
 from typing import Final
 
 from extraction.article import Article
+from extraction.byline import authors, modified_at, published_at
 from extraction.icons import IconCandidate, icon_candidates, manifest_url
 from extraction.jsonld import JsonObject, first_text, first_url, subjects, types_of
 from extraction.language import detect_language, primary_language
 from extraction.page import ParsedPage
-from extraction.text import clean_text, collapse_whitespace
+from extraction.text import clean_text
 from model.record import ImageRef
 
 __all__ = ["IconCandidate", "PageMetadata", "read_metadata"]
@@ -32,57 +33,19 @@ __all__ = ["IconCandidate", "PageMetadata", "read_metadata"]
 MAX_DESCRIPTION_CHARS: Final = 500
 MAX_TITLE_CHARS: Final = 300
 MAX_SITE_NAME_CHARS: Final = 100
-MAX_AUTHOR_CHARS: Final = 100
-MAX_AUTHORS: Final = 20
 MAX_IMAGE_EDGE: Final = 100_000
 
 _OG_IMAGE_KEYS: Final = ("og:image:secure_url", "og:image", "og:image:url")
 _TWITTER_IMAGE_KEYS: Final = ("twitter:image", "twitter:image:src")
 _SCHOLARLY_TITLE_KEYS: Final = ("citation_title", "dc.title", "dcterms.title")
 _DESCRIPTION_KEYS: Final = ("description", "dc.description", "dcterms.description")
-_AUTHOR_KEYS: Final = (
-    "author",
-    "article:author",
-    "citation_author",
-    "dc.creator",
-    "dcterms.creator",
-    "parsely-author",
-    "sailthru.author",
-)
-_PUBLISHED_KEYS: Final = (
-    "article:published_time",
-    "og:published_time",
-    "datepublished",
-    "citation_publication_date",
-    "citation_date",
-    "citation_online_date",
-    "dc.date",
-    "dc.date.issued",
-    "dcterms.issued",
-    "dcterms.created",
-    "parsely-pub-date",
-    "sailthru.date",
-    "pubdate",
-    "publishdate",
-    "date",
-)
-_MODIFIED_KEYS: Final = (
-    "article:modified_time",
-    "og:updated_time",
-    "datemodified",
-    "dcterms.modified",
-    "last-modified",
-)
 _LANGUAGE_KEYS: Final = ("content-language", "language", "dc.language", "dcterms.language")
 _SITE_NAME_KEYS: Final = ("og:site_name", "application-name", "apple-mobile-web-app-title")
 # Words between a title's parts: "Headline | Site", "Headline - Site", "Site: Headline".
 _SEPARATOR: Final = re.compile(r"\s+(?:[|\-–—·•»:/]|::)\s+")
 _STRAY_QUOTES: Final = "\"'“”‘’«» "
 _QUOTE_PAIRS: Final = frozenset({'""', "''", "“”", "‘’", "«»", "„“"})
-_BYLINE: Final = re.compile(r"^(?:by|von|par|por|di|door)\s+", re.I)
 _COLOR: Final = re.compile(r"#(?:[0-9a-fA-F]{3}){1,2}|[a-zA-Z]{3,20}|rgba?\([0-9., %]{5,40}\)")
-_DATE_ONLY: Final = re.compile(r"\d{4}-\d{2}-\d{2}")
-_SLASH_DATE: Final = re.compile(r"(\d{4})[/.](\d{1,2})[/.](\d{1,2})")
 
 
 @dataclass(frozen=True, slots=True)
@@ -131,17 +94,9 @@ def read_metadata(
         icons=icon_candidates(page.links),
         manifest_url=manifest_url(page.links),
         headline=_headline(page, things, site_name, article),
-        authors=_authors(page, things, article),
-        published_at=_first_date(
-            (
-                *page.meta_values(*_PUBLISHED_KEYS),
-                *_json_ld_values(things, "datePublished", "dateCreated", "uploadDate"),
-                article.date if article else None,
-            )
-        ),
-        modified_at=_first_date(
-            (*page.meta_values(*_MODIFIED_KEYS), *_json_ld_values(things, "dateModified"))
-        ),
+        authors=authors(page, things, article),
+        published_at=published_at(page, things, article),
+        modified_at=modified_at(page, things),
         theme_color=_theme_color(page.first("theme-color", "msapplication-tilecolor")),
         language=_language(page, things, content_language, article),
     )
@@ -314,82 +269,6 @@ def _lead(article: Article | None) -> str | None:
         if len(paragraph) >= 80:
             return paragraph
     return None
-
-
-def _authors(
-    page: ParsedPage, things: tuple[JsonObject, ...], article: Article | None
-) -> tuple[str, ...]:
-    """The first source that names someone: a source giving only URLs or handles (an
-    author's profile link) gives way to the next."""
-    sources: list[Iterable[str]] = [
-        _json_ld_names(obj.get("author")) or _json_ld_names(obj.get("creator")) for obj in things
-    ]
-    sources.extend(page.meta.get(key, ()) for key in _AUTHOR_KEYS)
-    if article:
-        sources.append(article.authors)
-    for source in sources:
-        names = _names(source)
-        if names:
-            return names
-    return ()
-
-
-def _names(values: Iterable[str]) -> tuple[str, ...]:
-    names: list[str] = []
-    for value in values:
-        for name in value.split(";") if ";" in value else [value]:
-            cleaned = clean_text(_BYLINE.sub("", collapse_whitespace(name)), MAX_AUTHOR_CHARS)
-            if cleaned and "://" not in cleaned and not cleaned.startswith("@"):
-                names.append(cleaned)
-    return tuple(dict.fromkeys(names))[:MAX_AUTHORS]
-
-
-def _json_ld_names(value: object) -> list[str]:
-    names: list[str] = []
-    for item in value if isinstance(value, list) else [value]:
-        if isinstance(item, str):
-            names.append(item)
-        elif isinstance(item, dict) and (name := first_text(item, "name")):
-            names.append(name)
-    return names
-
-
-def _json_ld_values(things: tuple[JsonObject, ...], *keys: str) -> Iterator[str]:
-    for obj in things:
-        text = first_text(obj, *keys)
-        if text:
-            yield text
-
-
-def _first_date(values: Iterable[str | None]) -> datetime | None:
-    for value in values:
-        parsed = parse_date(value)
-        if parsed is not None:
-            return parsed
-    return None
-
-
-def parse_date(value: str | None) -> datetime | None:
-    """An ISO 8601 date or date-time (or "2024/05/01"), in UTC; naive values are taken as UTC."""
-    if not value:
-        return None
-    text = value.strip()
-    slashed = _SLASH_DATE.match(text)
-    if slashed:
-        text = "{}-{:0>2}-{:0>2}".format(*slashed.groups())
-    try:
-        parsed = datetime.fromisoformat(text.replace("Z", "+00:00"))
-    except ValueError:
-        date_part = _DATE_ONLY.match(text)
-        if date_part is None:
-            return None
-        try:
-            parsed = datetime.fromisoformat(date_part.group())
-        except ValueError:
-            return None
-    if not 1990 <= parsed.year <= 2100:
-        return None
-    return parsed.replace(tzinfo=UTC) if parsed.tzinfo is None else parsed.astimezone(UTC)
 
 
 def _theme_color(value: str | None) -> str | None:
