@@ -100,6 +100,10 @@ class ParsedPage:
                     return value
         return None
 
+    def meta_values(self, *keys: str) -> tuple[str, ...]:
+        """Every non-empty meta value among `keys`, keys in the order given."""
+        return tuple(value for key in keys for value in self.meta.get(key, ()) if value)
+
     def resolve(self, value: str | None) -> str | None:
         """`value` as an absolute http(s) URL against the page's base URL, or None.
 
@@ -201,7 +205,7 @@ class _Reader:
         self.meta_tags += 1
         content = content.strip()[:META_VALUE_LIMIT]
         keys: list[str] = []
-        for attribute in ("property", "name", "itemprop"):
+        for attribute in ("property", "name", "itemprop", "http-equiv"):
             declared = attributes.get(attribute)
             if declared:
                 # itemprop may list several properties ("image thumbnailUrl").

@@ -274,6 +274,7 @@ class SafeFetcher:
         current = checked_url(url, self.policy)
         requested = current.url
         visited = {current.url}
+        trail = [current.url]
         headers = self._request_headers(accept, extra_headers)
         hops = 0
         while True:
@@ -297,6 +298,7 @@ class SafeFetcher:
                     body=outcome.body,
                     truncated=outcome.truncated,
                     redirected=hops > 0,
+                    trail=tuple(trail) if hops > 0 else (),
                 )
             status, location = outcome
             progress.status = status
@@ -309,6 +311,7 @@ class SafeFetcher:
             if target.origin != current.origin:
                 headers = {k: v for k, v in headers.items() if k not in SENSITIVE_HEADERS}
             visited.add(target.url)
+            trail.append(target.url)
             current = target
 
     async def _exchange(

@@ -26,3 +26,6 @@ class FetchedResponse:
     body: bytes
     truncated: bool
     redirected: bool
+    # Every URL the redirects passed through, the link first and `final_url` last; empty when
+    # the link answered itself. Clients show it to explain where a link really leads.
+    trail: tuple[str, ...] = ()

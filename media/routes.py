@@ -53,6 +53,10 @@ def media_router(service: MediaService) -> APIRouter:
         headers = {**_COMMON_HEADERS, "Cache-Control": IMMUTABLE, "ETag": etag}
         if etag_matches(request.headers.get("if-none-match"), etag):
             return Response(status_code=304, headers=headers)
+        if stored.content_type == "text/html":
+            # Article HTML is markup from a page we do not trust: downloaded, never rendered on
+            # our origin (the sandbox CSP above already keeps any script from running).
+            headers["Content-Disposition"] = f'attachment; filename="{filename}"'
         return Response(stored.body, media_type=stored.content_type, headers=headers)
 
     return router

@@ -41,7 +41,7 @@ from media.limits import ImageLimits
 from media.processing import process_icon, process_image
 from media.retention import MediaRetention
 from media.signing import MediaSigner, load_or_create_key
-from media.store import FileMediaStore, MediaStore, StoredObject
+from media.store import EXTENSIONS, FileMediaStore, MediaStore, StoredObject
 from media.urls import MediaUrls
 from media.variants import Rendition
 from model.record import Icon, ImageRef, ImageVariant
@@ -213,6 +213,16 @@ class MediaService:
                     return icon
         fallback = favicon_url(page_url)
         return await self._icon(fallback) if fallback else None
+
+    async def store_document(self, text: str, *, variant: str, content_type: str) -> str | None:
+        """A page's text kept under its content hash; the signed URL that serves it, or None
+        when the store refuses it (the preview then goes without that URL)."""
+        try:
+            key = await self.store.put(text.encode("utf-8"), content_type)
+        except (OSError, ValueError) as exc:
+            logger.warning("document not kept: %s", exc)
+            return None
+        return self.urls.url(key, variant, EXTENSIONS[content_type])
 
     async def open(self, signature: str, key: str, filename: str) -> StoredObject | None:
         """The stored object a media URL names, if this service signed that URL."""

@@ -20,12 +20,16 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Protocol
 
-# What the store holds, by extension on disk; images we encode and nothing else.
+# What the store holds, by extension on disk: images we encode, and the documents we write
+# from a page's main text (plain text, Markdown, cleaned HTML); nothing else.
 EXTENSIONS: dict[str, str] = {
     "image/jpeg": "jpeg",
     "image/webp": "webp",
     "image/png": "png",
     "image/gif": "gif",
+    "text/plain": "txt",
+    "text/markdown": "md",
+    "text/html": "html",
 }
 CONTENT_TYPES = {extension: content_type for content_type, extension in EXTENSIONS.items()}
 _KEY = re.compile(r"[0-9a-f]{64}")

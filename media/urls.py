@@ -1,7 +1,8 @@
 """The media URL scheme: `<public_url>/media/<signature>/<key>/<variant>.<ext>`.
 
 `key` is the stored rendition's sha256, `variant` one of thumbnail, medium, large, original
-or icon, `ext` jpeg, webp or png; the signature covers `<key>/<variant>.<ext>`. URLs are
+or icon (`ext` jpeg, webp or png), or text, markdown or article for a page's main text
+(`ext` txt, md, html); the signature covers `<key>/<variant>.<ext>`. URLs are
 permanent: the bytes behind a key never change, which is what lets the route answer with an
 immutable one-year Cache-Control.
 """
@@ -14,7 +15,9 @@ from dataclasses import dataclass
 from media.signing import MediaSigner
 from media.store import CONTENT_TYPES, is_media_key
 
-VARIANT_NAMES = frozenset({"thumbnail", "medium", "large", "original", "icon"})
+VARIANT_NAMES = frozenset(
+    {"thumbnail", "medium", "large", "original", "icon", "text", "markdown", "article"}
+)
 
 
 @dataclass(frozen=True, slots=True)

@@ -521,6 +521,29 @@ DETAILS_TYPES: Final[dict[type[Details], LinkType]] = {
 }
 
 
+class PageDetails(msgspec.Struct, frozen=True):
+    """What a web page says about itself as an article, Peekalink's `page` object.
+
+    `headline` is the article's own headline, without the site's name that `<title>` often
+    adds; the three `*_url` fields are signed documents this service serves (the main text
+    as plain text, Markdown and cleaned HTML), not the page's own addresses.
+    """
+
+    site_name: str | None = None
+    headline: str | None = None
+    authors: tuple[str, ...] = ()
+    published_at: datetime | None = None
+    modified_at: datetime | None = None
+    canonical_url: str | None = None
+    theme_color: str | None = None
+    estimated_reading_time_in_minutes: int | None = None
+    raw_text_url: str | None = None
+    markdown_url: str | None = None
+    html_url: str | None = None
+    # The page as a browser draws it, when an operation asked for it (see Shoot).
+    screenshot: ImageRef | None = None
+
+
 class Preview(msgspec.Struct, frozen=True, tag="preview", tag_field="kind"):
     """A successful preview of one link."""
 
@@ -538,11 +561,18 @@ class Preview(msgspec.Struct, frozen=True, tag="preview", tag_field="kind"):
     image: ImageRef | None = None
     details: Details | None = None
     embed: Embed | None = None
-    # The page as a browser draws it, when an operation asked for it (see Shoot).
-    screenshot: ImageRef | None = None
-    # Whether a screenshot was attempted: a page that cannot be drawn is not tried again
-    # until the preview is fetched again.
+    # Whether a screenshot (`page.screenshot`) was attempted: a page that cannot be drawn
+    # is not tried again until the preview is fetched again.
     screenshot_tried: bool = False
+    # The primary language subtag of the content ("en", "pt"), lower-cased.
+    language: str | None = None
+    # Where the redirects ended (None when the link answered itself), how many hops they
+    # took, and every URL on the way, the link first and the final URL last.
+    redirection_url: str | None = None
+    redirection_count: int = 0
+    redirection_trail: tuple[str, ...] = ()
+    # A PAGE's article facts; None for every other kind.
+    page: PageDetails | None = None
 
 
 class Failure(msgspec.Struct, frozen=True, tag="failure", tag_field="kind"):

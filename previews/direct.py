@@ -23,9 +23,11 @@ from typing import Any, Final, Protocol, TypeVar
 
 import msgspec
 
+from extraction.article import Article, read_article
 from extraction.embeds import find_embed
 from extraction.icons import fetchable_urls
-from extraction.metadata import read_metadata
+from extraction.language import primary_language
+from extraction.metadata import PageMetadata, read_metadata
 from extraction.oembed import OEmbed, oembed_url, parse_oembed, provider_endpoint
 from extraction.page import ParsedPage, parse_page
 from fetching import BodyLimit, FetchedResponse, FetchError, SafeFetcher, normalize_url
@@ -41,6 +43,7 @@ from model.record import (
     ImageRef,
     LinkType,
     Outcome,
+    PageDetails,
     Preview,
     Shoot,
 )
@@ -69,6 +72,17 @@ class MediaIngest(Protocol):
     async def ingest_icon(
         self, urls: Sequence[str], *, page_url: str, manifest_url: str | None
     ) -> Icon | None: ...
+
+    async def store_document(self, text: str, *, variant: str, content_type: str) -> str | None: ...
+
+
+# A page's main text as the documents `page.rawTextUrl`, `markdownUrl` and `htmlUrl` serve:
+# (Article attribute, media variant, content type).
+_DOCUMENTS: Final = (
+    ("text", "text", "text/plain"),
+    ("markdown", "markdown", "text/markdown"),
+    ("html", "article", "text/html"),
+)
 
 
 class PageShooter(Protocol):
@@ -130,6 +144,8 @@ class DirectBackend:
     async def preview(
         self, url: str, language: str | None = None, *, shoot: Shoot = Shoot.NEVER
     ) -> Outcome:
+        # Everything this link costs, the article's reading included, ends by this time.
+        deadline = asyncio.get_running_loop().time() + self._fetcher.policy.total_timeout
         # The reader's language goes to the page and to its oEmbed (both localise titles);
         # images are the same in every language.
         headers = {"Accept-Language": language} if language else {}
@@ -154,7 +170,7 @@ class DirectBackend:
             return _failure(url, error)
         kind = kind_for(response.media_type)
         if kind is None:
-            return await self._page(url, response, headers, shoot)
+            return await self._page(url, response, headers, shoot, deadline)
         return await self._file(url, response, kind)
 
     async def aclose(self) -> None:
@@ -165,7 +181,12 @@ class DirectBackend:
     # --- pages --------------------------------------------------------------------------
 
     async def _page(
-        self, url: str, response: FetchedResponse, headers: Mapping[str, str], shoot: Shoot
+        self,
+        url: str,
+        response: FetchedResponse,
+        headers: Mapping[str, str],
+        shoot: Shoot,
+        deadline: float,
     ) -> Preview:
         page = parse_page(
             response.body,
@@ -173,30 +194,35 @@ class DirectBackend:
             http_charset=response.charset,
             marks=reads_body_marks(response.final_url) or reads_body_marks(url),
         )
-        metadata = read_metadata(page)
-        # Every sub-fetch starts as soon as the page is read, concurrently: the icon depends
-        # only on the page's own data, and the page's own image is most often the preview's,
-        # so it is fetched while oEmbed is rather than after it (dropped if unused).
-        early = _Started(metadata.image, self._media)
+        content_language = response.headers.get("content-language")
+        declared = read_metadata(page, content_language=content_language)
+        # Every sub-fetch starts as soon as the page is read, concurrently with the article's
+        # reading: the icon depends only on the page's own data, oEmbed only on its links,
+        # and the page's own image is most often the preview's, so it is fetched now rather
+        # than after them (dropped if unused).
+        early = _Started(declared.image, self._media)
         icon = asyncio.ensure_future(
             self._media.ingest_icon(
-                fetchable_urls(metadata.icons),
+                fetchable_urls(declared.icons),
                 page_url=response.final_url,
-                manifest_url=metadata.manifest_url,
+                manifest_url=declared.manifest_url,
             )
         )
-        # A wanted screenshot is drawn while oEmbed and the images are fetched.
+        oembed_fetch = asyncio.ensure_future(self._oembed(page, url, headers))
+        # A wanted screenshot is drawn meanwhile too.
         shot = (
             asyncio.ensure_future(self._screenshots.shoot(response.final_url))
             if self._screenshots is not None
-            and (shoot is Shoot.ALWAYS or (shoot is Shoot.IF_NO_IMAGE and metadata.image is None))
+            and (shoot is Shoot.ALWAYS or (shoot is Shoot.IF_NO_IMAGE and declared.image is None))
             else None
         )
         try:
-            oembed = await self._oembed(page, url, headers)
+            metadata, article = await self._article(page, response, declared, deadline)
+            oembed = await oembed_fetch
             if oembed is not None:
                 page = dataclasses.replace(page, oembed=oembed)
             site = apply_site_rules(response.final_url, page) or apply_site_rules(url, page)
+            details = None if site else await self._page_details(metadata, article)
             preview = Preview(
                 url=url,
                 final_url=response.final_url,
@@ -213,6 +239,9 @@ class DirectBackend:
                 image=(site and site.image) or metadata.image or _oembed_image(oembed),
                 details=site.details if site else None,
                 embed=find_embed(url, registrable_domain(url), oembed),
+                language=metadata.language,
+                page=details,
+                **_redirection(response),
             )
             if needs_screenshot(preview, shoot):
                 preview = await self._with_screenshot(preview, shot)
@@ -220,9 +249,56 @@ class DirectBackend:
             return msgspec.structs.replace(stored, icon=await icon)
         finally:
             early.cancel()
-            for task in (icon, shot):
+            for task in (icon, oembed_fetch, shot):
                 if task is not None and not task.done():
                     task.cancel()
+
+    async def _article(
+        self, page: ParsedPage, response: FetchedResponse, declared: PageMetadata, deadline: float
+    ) -> tuple[PageMetadata, Article | None]:
+        """The metadata with the article read too, when the page is a generic one.
+
+        The article (trafilatura) and what depends on it (the language guess) are CPU work on
+        hostile markup: a worker thread, under the link's deadline; past it, the page keeps
+        what its markup declares. A page a platform rule already knows (TikTok, YouTube…) is
+        not read: its rule's data outranks anything the article could add.
+        """
+        if apply_site_rules(response.final_url, page) or apply_site_rules(response.url, page):
+            return declared, None
+        content_language = response.headers.get("content-language")
+        return await self._run(
+            lambda: _read_with_article(page, response.body, content_language),
+            (declared, None),
+            deadline=deadline,
+        )
+
+    async def _page_details(self, metadata: PageMetadata, article: Article | None) -> PageDetails:
+        """A PAGE's article facts, its main text stored as three signed documents."""
+        urls: list[str | None] = [None, None, None]
+        if article is not None:
+            urls = list(
+                await asyncio.gather(
+                    *(
+                        self._media.store_document(text, variant=variant, content_type=type_)
+                        if (text := getattr(article, name))
+                        else _none()
+                        for name, variant, type_ in _DOCUMENTS
+                    )
+                )
+            )
+        return PageDetails(
+            site_name=metadata.site_name,
+            headline=metadata.headline,
+            authors=metadata.authors,
+            published_at=metadata.published_at,
+            modified_at=metadata.modified_at,
+            canonical_url=metadata.canonical_url,
+            theme_color=metadata.theme_color,
+            estimated_reading_time_in_minutes=article.reading_minutes if article else None,
+            raw_text_url=urls[0],
+            markdown_url=urls[1],
+            html_url=urls[2],
+        )
 
     async def _with_screenshot(
         self, preview: Preview, shot: asyncio.Future[bytes | None] | None
@@ -230,11 +306,14 @@ class DirectBackend:
         """`preview` with its page's screenshot, which is also its image when it has none;
         marked tried either way, so a page that cannot be drawn is not tried again."""
         png = await shot if shot is not None else None
-        if png is None:
+        if png is None or preview.page is None:
             return msgspec.structs.replace(preview, screenshot_tried=True)
         picture = ImageRef(source_url=f"data:image/png;base64,{base64.b64encode(png).decode()}")
         return msgspec.structs.replace(
-            preview, screenshot=picture, screenshot_tried=True, image=preview.image or picture
+            preview,
+            page=msgspec.structs.replace(preview.page, screenshot=picture),
+            screenshot_tried=True,
+            image=preview.image or picture,
         )
 
     async def _oembed(
@@ -292,14 +371,19 @@ class DirectBackend:
             title=read.title or file_name(response.final_url),
             image=read.image,
             details=read.details,
+            # A document states its own language (a PDF's /Lang); other files say none.
+            language=primary_language(getattr(read.details, "language", None)),
+            **_redirection(response),
         )
 
-    async def _run(self, work: Callable[[], T], fallback: T) -> T:
-        """`work` in the readers' threads, bounded by the fetch deadline; `fallback` if it
-        fails or overruns."""
+    async def _run(self, work: Callable[[], T], fallback: T, *, deadline: float | None = None) -> T:
+        """`work` in the readers' threads, bounded by `deadline` (loop time) or else the
+        fetch timeout from now; `fallback` if it fails or overruns."""
         loop = asyncio.get_running_loop()
+        if deadline is None:
+            deadline = loop.time() + self._fetcher.policy.total_timeout
         try:
-            async with asyncio.timeout(self._fetcher.policy.total_timeout):
+            async with asyncio.timeout_at(deadline):
                 return await loop.run_in_executor(self._executor, work)
         except Exception:
             return fallback
@@ -312,15 +396,16 @@ class DirectBackend:
         held: dict[str, bytes] | None = None,
         early: _Started | None = None,
     ) -> Preview:
-        """Swap every source image (the preview's and each one inside `details`) for a
-        stored copy; one that cannot be stored drops its own field.
+        """Swap every source image (the preview's and each one inside `details` and `page`)
+        for a stored copy; one that cannot be stored drops its own field.
 
         Images are ingested concurrently and once per source URL, so an avatar that is also
         the page image is downloaded once; `held` gives the bytes of sources already read,
         `early` an ingest already started.
         """
         held = held or {}
-        refs = {ref.source_url: ref for ref in _image_refs((preview.image, preview.details))}
+        parts = (preview.image, preview.details, preview.page)
+        refs = {ref.source_url: ref for ref in _image_refs(parts)}
         ingests = [
             (early and early.take(ref)) or self._media.ingest_image(ref, data=held.get(url))
             for url, ref in refs.items()
@@ -329,9 +414,12 @@ class DirectBackend:
             early.cancel()  # not the preview's image after all
         results = await asyncio.gather(*ingests)
         stored = {url: _kept(result) for url, result in zip(refs, results, strict=True)}
-        image = _swap(preview.image, stored)
-        details = _swap(preview.details, stored)
-        return msgspec.structs.replace(preview, image=image, details=details)
+        return msgspec.structs.replace(
+            preview,
+            image=_swap(preview.image, stored),
+            details=_swap(preview.details, stored),
+            page=_swap(preview.page, stored),
+        )
 
 
 class _Started:
@@ -352,6 +440,29 @@ class _Started:
     def cancel(self) -> None:
         if self._task is not None and not self._task.done():
             self._task.cancel()
+
+
+def _read_with_article(
+    page: ParsedPage, body: bytes, content_language: str | None
+) -> tuple[PageMetadata, Article | None]:
+    """The page's metadata with its article read too (in a worker thread: see `_page`)."""
+    html = body.decode(page.encoding or "utf-8", "replace")
+    article = read_article(html, page.url)
+    return read_metadata(page, article, content_language=content_language), article
+
+
+def _redirection(response: FetchedResponse) -> dict[str, Any]:
+    """Peekalink's redirection fields, from the trail the fetcher kept."""
+    trail = response.trail
+    return {
+        "redirection_url": response.final_url if trail else None,
+        "redirection_count": max(len(trail) - 1, 0),
+        "redirection_trail": trail,
+    }
+
+
+async def _none() -> None:
+    return None
 
 
 def _headers_only(url: str, media_type: str, kind: FileKind, status: int | None) -> Preview:

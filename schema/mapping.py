@@ -55,6 +55,10 @@ class _Common(TypedDict):
     image: ResponsiveImage | None
     embed: Embed | None
     request_id: str | None
+    language: str | None
+    redirection_url: str | None
+    redirection_count: int
+    redirection_trail: list[str]
 
 
 def link_id(url: str) -> str:
@@ -205,6 +209,13 @@ _DETAILS: Final[dict[type[record.Details], tuple[Callable[..., GraphResult], str
 }
 
 
+_page_converter: Final = _struct_converter(record.PageDetails)
+
+
+def _page(page: record.PageDetails | None) -> Any:
+    return None if page is None else _page_converter(page)
+
+
 def to_graph(outcome: record.Outcome, request_id: str | None = None) -> GraphResult:
     if isinstance(outcome, record.Failure):
         return PreviewError(
@@ -227,11 +238,15 @@ def to_graph(outcome: record.Outcome, request_id: str | None = None) -> GraphRes
         image=responsive_image(outcome.image),
         embed=_embed(outcome.embed),
         request_id=request_id,
+        language=outcome.language,
+        redirection_url=outcome.redirection_url,
+        redirection_count=outcome.redirection_count,
+        redirection_trail=list(outcome.redirection_trail),
     )
     details = outcome.details
     if details is None:
         if outcome.type is record.LinkType.UNKNOWN:
             return UnknownPreview(**common)
-        return PagePreview(**common)
+        return PagePreview(**common, page=_page(outcome.page))
     preview, key, convert = _DETAILS[type(details)]
     return preview(**common, **{key: convert(details)})

@@ -570,6 +570,11 @@ _COMMON = frozenset(
         "image",
         "embed",
         "request_id",
+        "language",
+        "redirection_url",
+        "redirection_count",
+        "redirection_trail",
+        "page",
     }
 )
 

@@ -16,6 +16,7 @@ from model.record import DETAILS_TYPES, Details
 from schema.embed import Embed
 from schema.enums import LinkType
 from schema.images import Icon, ResponsiveImage
+from schema.link_types.page import PageDetails
 from schema.link_types.registry import LINK_KINDS, LinkKind
 from schema.scalars import Count
 
@@ -56,11 +57,30 @@ class LinkPreview:
         description="The id of the request that answered (also in the X-Request-Id response "
         "header and the service's logs), to quote when reporting a wrong preview."
     )
+    language: str | None = strawberry.field(
+        description='The language of the content as its primary BCP 47 subtag ("en", '
+        '"pt"): declared by the page (`<html lang>`, meta, JSON-LD) or its Content-Language '
+        "header, else detected from its text; null when unknown."
+    )
+    redirection_url: str | None = strawberry.field(
+        description="Where the link's redirects ended; null when it answered itself."
+    )
+    redirection_count: int = strawberry.field(
+        description="How many redirects the link went through (0 when none)."
+    )
+    redirection_trail: list[str] = strawberry.field(
+        description="Every URL the redirects passed through, the link first and "
+        "`redirectionUrl` last; empty when the link did not redirect."
+    )
 
 
 @strawberry.type(description="A web page with no more specific type.")
 class PagePreview(LinkPreview):
-    pass
+    page: PageDetails | None = strawberry.field(
+        description="The page as an article (Peekalink's `page`): headline, authors, dates, "
+        "site name and its main text as documents; null for a preview cached before it "
+        "was read."
+    )
 
 
 @strawberry.type(

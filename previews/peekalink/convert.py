@@ -21,6 +21,7 @@ from typing import Any, Final
 
 import msgspec.inspect as mi
 
+from extraction.language import primary_language
 from model.record import (
     DETAILS_TYPES,
     Account,
@@ -33,6 +34,7 @@ from model.record import (
     ImageVariant,
     InstagramUser,
     LinkType,
+    PageDetails,
     Preview,
     RedditSubreddit,
     TiktokUser,
@@ -132,7 +134,26 @@ def to_preview(url: str, body: Mapping[str, Any], *, fetched_at: datetime) -> Pr
         icon=_icon(body.get("icon")),
         image=_image(body.get("image")),
         details=details,
+        language=primary_language(body.get("language")),
+        redirection_url=_str(body.get("redirectionUrl")),
+        redirection_count=_int(body.get("redirectionCount")) or 0,
+        redirection_trail=_strings(body.get("redirectionTrail")),
+        page=_page(link_type, body.get("page")),
     )
+
+
+def _strings(value: object) -> tuple[str, ...]:
+    if not isinstance(value, list):
+        return ()
+    return tuple(item for item in value if isinstance(item, str) and item)
+
+
+def _page(link_type: LinkType, raw: object) -> PageDetails | None:
+    """A PAGE's `page` object, read like a typed object (camelCase keys, types coerced)."""
+    if link_type is not LinkType.PAGE or not isinstance(raw, Mapping):
+        return None
+    page = _struct(PageDetails, raw)
+    return page if isinstance(page, PageDetails) else None
 
 
 def error_code(body: object) -> str | None:

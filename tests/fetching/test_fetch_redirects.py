@@ -105,6 +105,8 @@ async def test_a_chain_within_the_limit_is_followed(
     assert response.redirected is True
     assert response.url == origin.url("/chain?n=5")
     assert response.final_url == origin.url("/chain?n=0")
+    # The trail: the link, each hop, the final URL.
+    assert response.trail == tuple(origin.url(f"/chain?n={n}") for n in range(5, -1, -1))
 
 
 async def test_max_redirects_zero_follows_nothing(

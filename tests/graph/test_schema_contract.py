@@ -110,8 +110,8 @@ def test_every_link_type_has_its_own_preview_type() -> None:
     common = set(interface.fields)
     for preview in schema._schema.get_possible_types(interface):
         extra = set(preview.fields) - common
-        # Each carries its typed object under one key; PAGE and UNKNOWN carry none.
-        assert len(extra) == (0 if preview.name in {"PagePreview", "UnknownPreview"} else 1)
+        # Each carries its typed object under one key (PAGE its `page`); UNKNOWN carries none.
+        assert len(extra) == (0 if preview.name == "UnknownPreview" else 1)
 
 
 def test_readme_documents_every_preview_type_and_error_code() -> None:

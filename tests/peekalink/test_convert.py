@@ -332,3 +332,43 @@ def test_error_bodies_and_garbage() -> None:
     assert decode_body(b"\xff\xfe") is None
     assert decode_body(b"[" * 100_000) is None
     assert decode_body(b'{"n": 2500000000}') == {"n": 2_500_000_000}
+
+
+def test_page_language_and_redirection_fields_are_read() -> None:
+    trail = ["http://a.example/x", "https://a.example/x", "https://www.a.example/x"]
+    raw = body(
+        "PAGE",
+        "page",
+        {
+            "siteName": "A Example",
+            "headline": "Harbour wall",
+            "authors": ["Ada Byron", "Alan Turing"],
+            "publishedAt": "2024-05-01T06:30:00Z",
+            "estimatedReadingTimeInMinutes": 4,
+            "rawTextUrl": "https://cdn.peekalink.io/text.txt",
+            "htmlUrl": "https://cdn.peekalink.io/page.html",
+        },
+        language="pt-BR",
+        redirected=True,
+        redirectionUrl=trail[-1],
+        redirectionCount=2,
+        redirectionTrail=trail,
+    )
+    preview = to_preview("http://a.example/x", raw, fetched_at=NOW)
+    assert preview.language == "pt"
+    assert (preview.redirection_url, preview.redirection_count) == (trail[-1], 2)
+    assert preview.redirection_trail == tuple(trail)
+    page = preview.page
+    assert page is not None
+    assert (page.site_name, page.headline) == ("A Example", "Harbour wall")
+    assert page.authors == ("Ada Byron", "Alan Turing")
+    assert page.published_at == datetime(2024, 5, 1, 6, 30, tzinfo=UTC)
+    assert page.estimated_reading_time_in_minutes == 4
+    assert page.raw_text_url == "https://cdn.peekalink.io/text.txt"
+    assert page.html_url == "https://cdn.peekalink.io/page.html"
+    assert page.markdown_url is None
+
+
+def test_a_page_object_on_another_kind_is_not_read() -> None:
+    raw = body("X_USER", "xUser", {"username": "a"}, page={"headline": "not a page"})
+    assert to_preview("https://x.com/a", raw, fetched_at=NOW).page is None
