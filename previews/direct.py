@@ -243,9 +243,9 @@ class DirectBackend:
                 page=details,
                 **_redirection(response),
             )
-            if needs_screenshot(preview, shoot):
-                preview = await self._with_screenshot(preview, shot)
             stored = await self._with_media(preview, early=early)
+            if needs_screenshot(stored, shoot):  # asked for, or its image could not be kept
+                stored = await self._with_screenshot(stored, shot)
             return msgspec.structs.replace(stored, icon=await icon)
         finally:
             early.cancel()
@@ -303,12 +303,20 @@ class DirectBackend:
     async def _with_screenshot(
         self, preview: Preview, shot: asyncio.Future[bytes | None] | None
     ) -> Preview:
-        """`preview` with its page's screenshot, which is also its image when it has none;
-        marked tried either way, so a page that cannot be drawn is not tried again."""
+        """`preview` with its page's screenshot (drawn since the page was read, or now when
+        its image turned out not to be keepable), stored like any image; also its image
+        when it has none. Marked tried either way, so a page that cannot be drawn is not
+        tried again."""
+        if shot is None and self._screenshots is not None:
+            shot = asyncio.ensure_future(self._screenshots.shoot(preview.final_url))
         png = await shot if shot is not None else None
-        if png is None or preview.page is None:
+        picture = (
+            _kept(await self._media.ingest_image(_embedded_png(png)))
+            if png is not None and preview.page is not None
+            else None
+        )
+        if picture is None or preview.page is None:
             return msgspec.structs.replace(preview, screenshot_tried=True)
-        picture = ImageRef(source_url=f"data:image/png;base64,{base64.b64encode(png).decode()}")
         return msgspec.structs.replace(
             preview,
             page=msgspec.structs.replace(preview.page, screenshot=picture),
@@ -440,6 +448,12 @@ class _Started:
     def cancel(self) -> None:
         if self._task is not None and not self._task.done():
             self._task.cancel()
+
+
+def _embedded_png(png: bytes) -> ImageRef:
+    """A picture made here, handed to the media store like any image (its bytes ride in a
+    `data:` URL, which `_kept` replaces with the stored copy's)."""
+    return ImageRef(source_url=f"data:image/png;base64,{base64.b64encode(png).decode()}")
 
 
 def _read_with_article(

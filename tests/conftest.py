@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -14,6 +15,11 @@ from tests.support.origin import CORPUS_DIR, CorpusOrigin, serve_corpus
 from tests.support.redis_server import flush, run_redis
 from tests.support.s3_server import S3Server, run_s3
 from tests.support.server import serve_app
+
+# Page screenshots start a browser for every image-less page whose `image` a query selects;
+# the tests of everything else run without one (in-process apps and app processes alike),
+# and tests/graph/test_screenshots.py turns them on where it proves them.
+os.environ.setdefault("LINKGRAPH_SCREENSHOTS", "false")
 
 
 @pytest.fixture(scope="session")

@@ -234,6 +234,19 @@ def _handler(origin: CorpusOrigin, scheme: str) -> type[BaseHTTPRequestHandler]:
         # Headers and body go out as two writes; without this, Nagle and delayed ACKs add
         # ~40 ms to every response.
         disable_nagle_algorithm = True
+        # A client that connects and then says nothing (a fetch cancelled mid-handshake)
+        # ties up its own thread for this long, never the server.
+        timeout = 30
+
+        def setup(self) -> None:
+            super().setup()
+            if isinstance(self.request, ssl.SSLSocket):
+                # The TLS handshake happens here, in the connection's own thread: done in
+                # accept(), one silent client would stall every other one, and shutdown.
+                try:
+                    self.request.do_handshake()
+                except (OSError, ssl.SSLError):
+                    self.close_connection = True
 
         def do_GET(self) -> None:
             started = time.monotonic()
@@ -319,7 +332,9 @@ def _bind_both(
     except OSError:
         https.server_close()
         raise
-    https.socket = context.wrap_socket(https.socket, server_side=True)
+    https.socket = context.wrap_socket(
+        https.socket, server_side=True, do_handshake_on_connect=False
+    )
     return [https, http]
 
 
