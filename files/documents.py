@@ -22,6 +22,10 @@ from model.record import DocumentFile
 logger = logging.getLogger(__name__)
 
 _MAX_TEXT: Final = 1000
+# The text served as `rawTextUrl`: what the first pages say, within a bound of its own.
+MAX_TEXT_PAGES: Final = 20
+MAX_DOCUMENT_TEXT: Final = 1_000_000
+WORDS_PER_MINUTE: Final = 230
 _MAX_LANG: Final = 35
 # D:YYYYMMDDHHmmSS with optional parts and an optional zone: D:20240102030405+01'00'
 _PDF_DATE: Final = re.compile(
@@ -113,3 +117,31 @@ def _pdf_date(value: object) -> datetime | None:
         offset = timedelta(hours=int(zone_h), minutes=int(zone_m or 0))
         stamp = stamp - offset if zone == "+" else stamp + offset
     return stamp
+
+
+def pdf_text(body: bytes) -> str | None:
+    """The text of a PDF's first MAX_TEXT_PAGES pages, as pypdf lays it out; None for a
+    file with none (a scan) or that cannot be read. Runs in the readers' thread under the
+    fetch deadline, like the metadata."""
+    try:
+        reader = PdfReader(io.BytesIO(body), strict=False)
+        if reader.is_encrypted:
+            reader.decrypt("")
+        parts: list[str] = []
+        size = 0
+        for page in reader.pages[:MAX_TEXT_PAGES]:
+            text = page.extract_text() or ""
+            parts.append(text)
+            size += len(text)
+            if size >= MAX_DOCUMENT_TEXT:
+                break
+    except Exception:  # pypdf raises many kinds of errors on bad files
+        logger.info("could not read a PDF's text", exc_info=True)
+        return None
+    text = "\n\n".join(part.strip() for part in parts if part.strip())[:MAX_DOCUMENT_TEXT]
+    return text or None
+
+
+def reading_minutes(text: str) -> int:
+    """Minutes an adult needs for `text`, rounded up (at WORDS_PER_MINUTE)."""
+    return max(1, -(-len(text.split()) // WORDS_PER_MINUTE))

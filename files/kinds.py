@@ -20,7 +20,7 @@ from dataclasses import dataclass
 from msgspec.structs import replace
 
 from files.audio import read_audio
-from files.documents import read_document
+from files.documents import pdf_text, read_document, reading_minutes
 from files.formats import DOCUMENT_FORMATS, SVG_TYPE, TEXT_TYPES, subtype_name
 from files.images import read_image, svg_image
 from files.isolated import Isolation, run_isolated
@@ -81,6 +81,8 @@ class FileRead:
     details: Details
     title: str | None = None
     image: ImageRef | None = None
+    # The document's text, which the backend stores and links as `rawTextUrl`.
+    text: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -122,12 +124,16 @@ def _document(body: FileBody) -> FileRead:
         office = read_office(fmt, body.data) if not body.partial else DocumentFile(format=fmt)
         return FileRead(office, office.title)
     document = read_document(body.media_type, body.data, truncated=body.partial)
+    text = pdf_text(body.data) if document.page_count else None
+    if text:
+        document = replace(document, estimated_reading_time_in_minutes=reading_minutes(text))
+    cover: ImageRef | None = None
     if document.page_count and body.isolation:
         rendered = run_isolated(render_pages, body.data, body.isolation) or ()
         pages = tuple(_embedded(page, "image/png") for page in rendered)
         if pages:
-            return FileRead(replace(document, pages=pages), document.title, pages[0])
-    return FileRead(document, document.title)
+            document, cover = replace(document, pages=pages), pages[0]
+    return FileRead(document, document.title, cover, text)
 
 
 def _embedded(data: bytes, media_type: str) -> ImageRef:

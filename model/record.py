@@ -472,6 +472,8 @@ class DocumentFile(msgspec.Struct, frozen=True, tag="DOCUMENT", tag_field="kind"
     estimated_reading_time_in_minutes: int | None = None
     # The first pages rendered (the first is also the preview's image, its cover).
     pages: tuple[ImageRef, ...] = ()
+    # A signed URL of this service serving the document's text (PDFs).
+    raw_text_url: str | None = None
 
 
 class TextFile(msgspec.Struct, frozen=True, tag="TEXT", tag_field="kind"):

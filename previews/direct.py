@@ -37,6 +37,7 @@ from files.kinds import FILE_KINDS, Cap, Extent, FileBody, FileKind, FileRead, k
 from media.limits import ImageLimits
 from model.record import (
     DETAILS_TYPES,
+    DocumentFile,
     ErrorCode,
     Failure,
     Icon,
@@ -360,6 +361,13 @@ class DirectBackend:
             isolation=self._isolation,
         )
         read = await self._run(lambda: kind.read(body), FileRead(kind.empty(body.media_type)))
+        if read.text and isinstance(read.details, DocumentFile):
+            text_url = await self._media.store_document(
+                read.text, variant="text", content_type="text/plain"
+            )
+            read = dataclasses.replace(
+                read, details=msgspec.structs.replace(read.details, raw_text_url=text_url)
+            )
         # A direct image link's bytes are the image itself: store them as read.
         held = {response.final_url: response.body} if kind.link_type is LinkType.IMAGE else {}
         return await self._with_media(self._file_preview(url, response, read, size), held)

@@ -163,6 +163,11 @@ class DocumentFile:
         "is also the preview's `image` (the cover). Empty for other formats and for a PDF "
         "that cannot be opened."
     )
+    raw_text_url: str | None = strawberry.field(
+        description="A URL of this service serving the text of a PDF's first 20 pages as "
+        "plain text (signed, permanent, cacheable), like a page's `page.rawTextUrl`; null "
+        "for a PDF without text (a scan) and for other formats."
+    )
 
 
 @link_kind(

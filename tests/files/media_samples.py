@@ -97,19 +97,32 @@ def tone_mp3(*, seconds: float = 3.0, rate: int = 44100) -> bytes:
 
 
 def painted_pdf(
-    colours: list[tuple[float, float, float]], *, width: float = 595, height: float = 842
+    colours: list[tuple[float, float, float]],
+    *,
+    width: float = 595,
+    height: float = 842,
+    words: str | None = None,
 ) -> bytes:
     """A PDF with one page per colour, each page filled with its colour (RGB in 0–1), with a
-    title and author in its Info dictionary."""
-    objects: list[bytes] = [b"<< /Type /Catalog /Pages 2 0 R >>", b""]
+    title and author in its Info dictionary; `words` are written in black on every page."""
+    objects: list[bytes] = [
+        b"<< /Type /Catalog /Pages 2 0 R >>",
+        b"",
+        b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>",
+    ]
     kids = []
     for red, green, blue in colours:
         content = b"%.3f %.3f %.3f rg 0 0 %.1f %.1f re f" % (red, green, blue, width, height)
+        if words:
+            content += b" 0 0 0 rg BT /F1 18 Tf 40 %.1f Td (%s) Tj ET" % (
+                height - 60,
+                words.encode("latin-1"),
+            )
         objects.append(b"<< /Length %d >>\nstream\n" % len(content) + content + b"\nendstream")
         content_ref = len(objects)
         objects.append(
-            b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 %.1f %.1f] /Contents %d 0 R >>"
-            % (width, height, content_ref)
+            b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 %.1f %.1f] /Contents %d 0 R "
+            b"/Resources << /Font << /F1 3 0 R >> >> >>" % (width, height, content_ref)
         )
         kids.append(b"%d 0 R" % len(objects))
     objects[1] = b"<< /Type /Pages /Kids [%s] /Count %d >>" % (b" ".join(kids), len(kids))

@@ -98,6 +98,7 @@ def test_an_mp3_tone_and_silence() -> None:
 
 # --- PDF --------------------------------------------------------------------------------------
 
+REPORT_WORDS = "Quarterly numbers rose sharply"
 PAGE_COLOURS = [(1.0, 0.0, 0.0), (0.0, 0.8, 0.0), (0.0, 0.0, 1.0), (1.0, 1.0, 0.0), (0, 0, 0)]
 
 
@@ -211,7 +212,12 @@ async def files_origin() -> AsyncIterator[HostileOrigin]:
     origin = await HostileOrigin().start()
     serve(origin, "/clip.mp4", samples.video("mp4", seconds=5), "video/mp4")
     serve(origin, "/tone.wav", samples.tone_wav(seconds=2.0), "audio/wav")
-    serve(origin, "/report.pdf", samples.painted_pdf(PAGE_COLOURS), "application/pdf")
+    serve(
+        origin,
+        "/report.pdf",
+        samples.painted_pdf(PAGE_COLOURS, words=REPORT_WORDS),
+        "application/pdf",
+    )
     docx = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
     serve(origin, "/plan.docx", samples.office("docx", title="Plan B", author="Ada", count=9), docx)
     yield origin
@@ -226,7 +232,10 @@ query ($urls: [String!]!) {
     ... on VideoPreview { video { width height snapshots { thumbnail { url width } } } }
     ... on AudioPreview { audio { waveform } }
     ... on DocumentPreview {
-      document { title author pageCount pages { medium { url width height } } }
+      document {
+        title author pageCount estimatedReadingTimeInMinutes rawTextUrl
+        pages { medium { url width height } }
+      }
     }
     ... on PreviewError { code message }
   }
@@ -266,10 +275,16 @@ async def test_file_pictures_end_to_end(files_origin: HostileOrigin, tmp_path: P
         assert near(colour(cover.content), (255, 0, 0))
         second = await app.client.get(pages[1]["medium"]["url"])
         assert near(colour(second.content), (0, 204, 0))
+        text = await app.client.get(document["document"]["rawTextUrl"])
+        assert text.status_code == 200
+        assert text.headers["content-type"].startswith("text/plain")
+        assert text.text.count(REPORT_WORDS) == len(PAGE_COLOURS)
+        assert document["document"]["estimatedReadingTimeInMinutes"] == 1
 
         assert docx["__typename"] == "DocumentPreview", docx
         assert docx["title"] == "Plan B"
         assert (docx["document"]["author"], docx["document"]["pageCount"]) == ("Ada", 9)
         assert docx["image"] is None
         assert docx["document"]["pages"] == []
+        assert docx["document"]["rawTextUrl"] is None
     assert "data:image" not in (tmp_path / "server.log").read_text()
