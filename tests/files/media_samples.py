@@ -18,6 +18,8 @@ from typing import Any
 import av
 from PIL import Image
 
+from tests.files.samples import pdf_file
+
 # One colour per second of video, so that a frame's colour tells its time.
 SECOND_COLOURS = ((220, 30, 30), (30, 200, 40), (30, 60, 220), (230, 220, 40), (200, 40, 200))
 
@@ -127,22 +129,7 @@ def painted_pdf(
         kids.append(b"%d 0 R" % len(objects))
     objects[1] = b"<< /Type /Pages /Kids [%s] /Count %d >>" % (b" ".join(kids), len(kids))
     objects.append(b"<< /Title (Painted Pages) /Author (Grace Hopper) >>")
-    return _pdf_file(objects, info=len(objects))
-
-
-def _pdf_file(objects: list[bytes], *, info: int) -> bytes:
-    out = bytearray(b"%PDF-1.7\n")
-    offsets = []
-    for number, body in enumerate(objects, start=1):
-        offsets.append(len(out))
-        out += b"%d 0 obj\n" % number + body + b"\nendobj\n"
-    xref = len(out)
-    out += b"xref\n0 %d\n0000000000 65535 f \n" % (len(objects) + 1)
-    for offset in offsets:
-        out += b"%010d 00000 n \n" % offset
-    out += b"trailer\n<< /Size %d /Root 1 0 R /Info %d 0 R >>\n" % (len(objects) + 1, info)
-    out += b"startxref\n%d\n%%%%EOF\n" % xref
-    return bytes(out)
+    return pdf_file(objects, info=len(objects))
 
 
 # --- Office and OpenDocument ------------------------------------------------------------------

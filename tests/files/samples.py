@@ -234,6 +234,12 @@ def nested_pdf(depth: int = 200_000) -> bytes:
         b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 10 10] >>",
         b"<< /Title " + title + b" >>",
     ]
+    return pdf_file(objects, info=4)
+
+
+def pdf_file(objects: list[bytes], *, info: int) -> bytes:
+    """A PDF of `objects` (numbered from 1, the catalog first) with its cross-reference
+    table written by hand, so that a test controls every byte; object `info` is its Info."""
     out = bytearray(b"%PDF-1.7\n")
     offsets = []
     for number, body in enumerate(objects, start=1):
@@ -243,6 +249,6 @@ def nested_pdf(depth: int = 200_000) -> bytes:
     out += b"xref\n0 %d\n0000000000 65535 f \n" % (len(objects) + 1)
     for offset in offsets:
         out += b"%010d 00000 n \n" % offset
-    out += b"trailer\n<< /Size %d /Root 1 0 R /Info 4 0 R >>\n" % (len(objects) + 1)
+    out += b"trailer\n<< /Size %d /Root 1 0 R /Info %d 0 R >>\n" % (len(objects) + 1, info)
     out += b"startxref\n%d\n%%%%EOF\n" % xref
     return bytes(out)
