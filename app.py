@@ -64,6 +64,7 @@ def fetch_policy(settings: Settings, served: tuple[str, int] | None = None) -> F
         allow_networks=settings.allowed_networks,
         ca_bundle=settings.ca_bundle,
         total_timeout=settings.fetch_timeout,
+        queue_timeout=settings.fetch_queue_timeout,
         connect_timeout=settings.connect_timeout,
         dns_timeout=settings.dns_timeout,
         max_redirects=settings.max_redirects,

@@ -114,6 +114,13 @@ class Settings(BaseSettings):
     fetch_timeout: float = Field(
         default=10.0, gt=0, description="Total seconds one fetch may take, redirects included."
     )
+    fetch_queue_timeout: float = Field(
+        default=30.0,
+        gt=0,
+        description="Seconds a link may wait for a fetch slot before its fetch starts; a link "
+        "still waiting then answers LINK_TOOK_TOO_LONG. Its deadline is this plus "
+        "fetch_timeout.",
+    )
     connect_timeout: float = Field(default=5.0, gt=0, description="Seconds to connect.")
     dns_timeout: float = Field(default=5.0, gt=0, description="Seconds to resolve a host.")
     max_html_bytes: int = Field(

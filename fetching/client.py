@@ -13,12 +13,13 @@ them to error codes; messages never name resolved addresses):
 * Connect refused, reset, TLS failure, connect budget exhausted: ConnectionFailedError.
   A connect timeout is a connection failure rather than "took too long": the host is
   unreachable and retrying later will not help the way it may for a slow origin.
-* Total deadline (`total_timeout`: the wait for a slot, DNS, connect, every hop, the body)
-  or a read that stalls: TimedOutError. The deadline is one `asyncio.timeout` around the
-  whole fetch, so a 1-byte-a-second drip cannot stretch it, and it starts when the fetch is
-  asked for: a link queued behind slow ones answers LINK_TOOK_TOO_LONG in time rather than
-  waiting without end. Slots are shared fairly between tenants (`fetching.slots`): one
-  client's links cannot hold more than `policy.client_share` of them.
+* A wait for a fetch slot longer than `queue_timeout`: TimedOutError, nothing sent, so a
+  link queued behind slow ones answers LINK_TOOK_TOO_LONG in time rather than waiting
+  without end. Slots are shared fairly between tenants (`fetching.slots`): past its share
+  (`policy.client_share`) a client's link waits while another client's takes the next slot.
+* Total deadline (`total_timeout`, from the slot on: DNS, connect, every hop, the body) or
+  a read that stalls: TimedOutError. The deadline is one `asyncio.timeout` around the whole
+  exchange, so a 1-byte-a-second drip cannot stretch it.
 * A hop whose wait for the per-host limit (`policy.host_limit`, see `fetching.host_limit`)
   would outlast that deadline: TimedOutError at once, with nothing sent. A hop that waits
   gives its slot back while it waits.
@@ -225,6 +226,11 @@ class SafeFetcher:
         progress: _Progress,
         slot: Slot,
     ) -> FetchedResponse:
+        try:
+            async with asyncio.timeout(self.policy.queue_timeout):
+                await slot.acquire()
+        except TimeoutError:
+            raise TimedOutError("the link waited too long for a fetch slot") from None
         try:
             async with asyncio.timeout(self.policy.total_timeout) as deadline:
                 progress.deadline = deadline.when()

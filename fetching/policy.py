@@ -22,7 +22,9 @@ class FetchPolicy:
 
     `allow_networks` exempts ranges from the address deny list (deployments with an internal
     mirror, tests on loopback); cloud metadata addresses stay refused whatever it says.
-    `total_timeout` bounds one whole fetch: DNS, connect, every redirect hop and the body.
+    `total_timeout` bounds one whole fetch: DNS, connect, every redirect hop and the body;
+    `queue_timeout` bounds the wait for a fetch slot before it, so a link's deadline is the
+    two together.
     `connect_timeout` is one budget shared by all the addresses a host resolves to.
     `host_limit` bounds fetches per destination site (every hop and sub-fetch); None is
     unlimited, for tests that build a policy directly. `client_share` caps the slots of
@@ -33,6 +35,7 @@ class FetchPolicy:
     allow_networks: tuple[Network, ...] = ()
     ca_bundle: Path | None = None
     total_timeout: float = 10.0
+    queue_timeout: float = 30.0
     connect_timeout: float = 5.0
     dns_timeout: float = 5.0
     max_redirects: int = 5

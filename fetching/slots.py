@@ -1,11 +1,11 @@
-"""Fetch slots shared fairly: at most `total` fetches in flight per process, and at most
-`per_tenant` of them for any one tenant (the client a fetch is made for).
+"""Fetch slots shared fairly: at most `total` fetches in flight per process, and a share of
+them for each tenant (the client a fetch is made for).
 
 With one process-wide queue, one client's 100 slow links (its whole budget) held every slot
-and queued ahead of everyone else, and another client's 0.4 s cold link took 59 s. A tenant
-first waits for a share of its own, then for a slot: its fetches queue behind each other, not
-in front of other tenants', and the others always find `total - per_tenant` slots it cannot
-take.
+and queued ahead of everyone else, and another client's 0.4 s cold link took 59 s. Now a
+tenant past its share may use only what leaves a reserve free, and freed slots go first to
+tenants below their share: another client's link finds a slot at once, while a client alone
+still has nearly the whole capacity for a burst of its own.
 
 Who the tenant is comes from a context variable that the preview service sets for the links
 it fetches for a request (`fetching_for`); the fetcher knows nothing of API keys, addresses or
@@ -15,6 +15,7 @@ HTTP. Tasks started inside inherit it, so a page's images and icons count for th
 from __future__ import annotations
 
 import asyncio
+from collections import Counter, deque
 from collections.abc import Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
@@ -37,44 +38,83 @@ def current_tenant() -> str | None:
     return _TENANT.get()
 
 
-class _Share:
-    __slots__ = ("semaphore", "users")
-
-    def __init__(self, size: int) -> None:
-        self.semaphore = asyncio.Semaphore(size)
-        self.users = 0
-
-
 class FetchSlots:
-    """The slots of one fetcher; a tenant's share exists while one of its fetches does."""
+    """The slots of one fetcher, handed out fairly between tenants.
 
-    def __init__(self, total: int, per_tenant: int | None = None) -> None:
+    A tenant below its share (`per_tenant`) takes a free slot at once. Above it, it may still
+    take one while that leaves `reserve` slots free, so a client alone uses nearly all the
+    capacity (a burst of its own cold links is not slowed for nobody's sake) while a
+    newcomer always finds a slot. A freed slot goes to the longest-waiting tenant below its
+    share, else to the longest waiter if the reserve allows.
+    """
+
+    def __init__(self, total: int, per_tenant: int | None = None, reserve: int | None = None):
         if total < 1:
             raise ValueError("a fetcher needs at least one slot")
         self.total = total
         self.per_tenant = min(total, per_tenant or total)
-        self._slots = asyncio.Semaphore(total)
-        self._shares: dict[str | None, _Share] = {}
+        if reserve is None:
+            reserve = 0 if self.per_tenant >= total else max(1, total // 8)
+        self.reserve = reserve
+        self._free = total
+        self._held: Counter[str | None] = Counter()
+        self._waiting: deque[tuple[str | None, asyncio.Future[None]]] = deque()
 
     def slot(self) -> Slot:
         """A slot for the current tenant, not yet held."""
         return Slot(self, current_tenant())
 
     def tenants(self) -> int:
-        """Tenants with a fetch waiting or running (for tests)."""
-        return len(self._shares)
+        """Tenants holding or waiting for a slot (for tests)."""
+        return len({tenant for tenant, _ in self._waiting} | set(+self._held))
 
-    def _share(self, tenant: str | None) -> _Share:
-        share = self._shares.get(tenant)
-        if share is None:
-            share = self._shares[tenant] = _Share(self.per_tenant)
-        share.users += 1
-        return share
+    def held_by(self, tenant: str | None) -> int:
+        return self._held[tenant]
 
-    def _leave(self, tenant: str | None, share: _Share) -> None:
-        share.users -= 1
-        if share.users == 0:
-            del self._shares[tenant]
+    async def _acquire(self, tenant: str | None) -> None:
+        if self._may_take(tenant):
+            self._take(tenant)
+            return
+        waiter: asyncio.Future[None] = asyncio.get_running_loop().create_future()
+        entry = (tenant, waiter)
+        self._waiting.append(entry)
+        try:
+            await waiter
+        except BaseException:
+            if waiter.done() and not waiter.cancelled():
+                self._release(tenant)  # granted just as it was given up: pass it on
+            else:
+                self._waiting.remove(entry)
+            raise
+
+    def _release(self, tenant: str | None) -> None:
+        self._held[tenant] -= 1
+        if self._held[tenant] <= 0:
+            del self._held[tenant]
+        self._free += 1
+        self._hand_over()
+
+    def _may_take(self, tenant: str | None) -> bool:
+        if self._free == 0:
+            return False
+        return self._held[tenant] < self.per_tenant or self._free - 1 >= self.reserve
+
+    def _take(self, tenant: str | None) -> None:
+        self._free -= 1
+        self._held[tenant] += 1
+
+    def _hand_over(self) -> None:
+        """Give free slots to waiters: below their share first, in arrival order."""
+        while self._free and self._waiting:
+            chosen = next(
+                (e for e in self._waiting if self._held[e[0]] < self.per_tenant), None
+            ) or (self._waiting[0] if self._free - 1 >= self.reserve else None)
+            if chosen is None:
+                return
+            self._waiting.remove(chosen)
+            tenant, waiter = chosen
+            self._take(tenant)
+            waiter.set_result(None)
 
 
 class Slot:
@@ -84,28 +124,18 @@ class Slot:
     def __init__(self, slots: FetchSlots, tenant: str | None) -> None:
         self._slots = slots
         self._tenant = tenant
-        self._share = slots._share(tenant)
         self.held = False
 
     async def acquire(self) -> None:
-        if self.held:
-            return
-        share = self._share.semaphore
-        await share.acquire()
-        try:
-            await self._slots._slots.acquire()
-        except BaseException:
-            share.release()
-            raise
-        self.held = True
+        if not self.held:
+            await self._slots._acquire(self._tenant)
+            self.held = True
 
     def release(self) -> None:
         if self.held:
             self.held = False
-            self._slots._slots.release()
-            self._share.semaphore.release()
+            self._slots._release(self._tenant)
 
     def close(self) -> None:
-        """Give back the slot if held, and the claim on the tenant's share."""
+        """Give back the slot if held."""
         self.release()
-        self._slots._leave(self._tenant, self._share)

@@ -145,8 +145,6 @@ class DirectBackend:
     async def preview(
         self, url: str, language: str | None = None, *, shoot: Shoot = Shoot.NEVER
     ) -> Outcome:
-        # Everything this link costs, the article's reading included, ends by this time.
-        deadline = asyncio.get_running_loop().time() + self._fetcher.policy.total_timeout
         # The reader's language goes to the page and to its oEmbed (both localise titles);
         # images are the same in every language.
         headers = {"Accept-Language": language} if language else {}
@@ -171,6 +169,9 @@ class DirectBackend:
             return _failure(url, error)
         kind = kind_for(response.media_type)
         if kind is None:
+            # The article's reading gets what is left of a fetch's time once the page is in
+            # (the wait for a fetch slot has its own deadline, so it is not counted here).
+            deadline = asyncio.get_running_loop().time() + self._fetcher.policy.total_timeout / 2
             return await self._page(url, response, headers, shoot, deadline)
         return await self._file(url, response, kind)
 

@@ -313,16 +313,17 @@ async def test_sub_fetches_have_slots_of_their_own(
     assert origin.peak_in_flight == 4
 
 
-async def test_waiting_for_a_slot_counts_against_the_deadline(
+async def test_waiting_for_a_slot_has_a_deadline(
     make_fetcher: MakeFetcher, origin: HostileOrigin
 ) -> None:
-    """A link queued behind slow ones answers "took too long" within its deadline rather than
-    waiting without end (one client's slow links once made another's cold link take 59 s)."""
-    fetcher = make_fetcher(concurrency=1, total_timeout=0.5)
+    """A link queued behind slow ones answers "took too long" within its queue deadline
+    rather than waiting without end (one client's slow links once made another's cold link
+    take 59 s)."""
+    fetcher = make_fetcher(concurrency=1, queue_timeout=0.5, total_timeout=5.0)
     results = await asyncio.gather(
         *(fetcher.fetch(origin.url("/slow"), accept=HTML, max_bytes=1024) for _ in range(6)),
         return_exceptions=True,
-    )  # 6 x 0.2 s in a row: the last ones cannot start before their deadline has passed
+    )  # 6 x 0.2 s in a row: the last ones cannot get a slot before their deadline passes
     assert not isinstance(results[0], BaseException)
     assert results[0].status == 200
     assert isinstance(results[-1], TimedOutError)
@@ -350,6 +351,33 @@ async def test_one_tenants_slow_fetches_leave_slots_to_another(
     assert not any(task.done() for task in slow), "answered while the slow ones are held"
     origin.release_held.set()
     assert [(await task).status for task in slow] == [200] * 3
+
+
+async def test_a_client_alone_uses_all_but_the_reserve(
+    make_fetcher: MakeFetcher, origin: HostileOrigin
+) -> None:
+    """Past its share a client may take slots while a reserve stays free: alone, its burst
+    has 7 of 8 slots (not its share of 2), and another client still finds the eighth."""
+    fetcher = make_fetcher(concurrency=8, client_share=2)
+    with fetching_for("bursting client"):
+        burst = [
+            asyncio.create_task(fetcher.fetch(origin.url("/held"), accept=HTML, max_bytes=1024))
+            for _ in range(10)
+        ]
+    for _ in range(500):  # until the origin holds every request the slots let through
+        if len(origin.seen("/held")) >= 7:
+            break
+        await asyncio.sleep(0.01)
+    await asyncio.sleep(0.1)  # room for an eighth that must not come
+    assert len(origin.seen("/held")) == 7
+    with fetching_for("other client"):
+        other = await asyncio.wait_for(
+            fetcher.fetch(origin.url("/html"), accept=HTML, max_bytes=1024), timeout=4
+        )
+    assert other.status == 200
+    assert not any(task.done() for task in burst)
+    origin.release_held.set()
+    assert [(await task).status for task in burst] == [200] * 10
 
 
 async def test_a_wait_for_the_site_limit_holds_no_slot(
