@@ -115,7 +115,7 @@ class Settings(BaseSettings):
         default=10.0, gt=0, description="Total seconds one fetch may take, redirects included."
     )
     fetch_queue_timeout: float = Field(
-        default=30.0,
+        default=60.0,
         gt=0,
         description="Seconds a link may wait for a fetch slot before its fetch starts; a link "
         "still waiting then answers LINK_TOOK_TOO_LONG. Its deadline is this plus "

@@ -35,7 +35,7 @@ class FetchPolicy:
     allow_networks: tuple[Network, ...] = ()
     ca_bundle: Path | None = None
     total_timeout: float = 10.0
-    queue_timeout: float = 30.0
+    queue_timeout: float = 60.0
     connect_timeout: float = 5.0
     dns_timeout: float = 5.0
     max_redirects: int = 5
