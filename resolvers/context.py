@@ -66,28 +66,28 @@ async def outcome(info: Info[Context, None], url: str, language: str | None = No
 
 async def outcomes_as_done(
     info: Info[Context, None], urls: list[str], language: str | None = None
-) -> AsyncIterator[Outcome]:
-    """One outcome per link of `urls` read in `language` (else the request's own), each as
-    soon as it is known (links refused unfetched first, then cached, then fetched ones as
-    they finish), counted into the request's cost like the DataLoader's batch. A link named
-    twice is looked up once and answered twice."""
+) -> AsyncIterator[tuple[int, Outcome]]:
+    """Each link of `urls` read in `language` (else the request's own) with its position,
+    as soon as its outcome is known (links refused unfetched first, then cached, then
+    fetched ones as they finish), counted into the request's cost like the DataLoader's
+    batch. A link named twice is looked up once and answered at both positions."""
     context = info.context
-    by_key: dict[str, list[str]] = {}
-    for url in urls:
+    positions: dict[str, list[int]] = {}
+    for index, url in enumerate(urls):
         key = context.service.key_for(url, language or context.language)
         if isinstance(key, Failure):
-            yield key
+            yield index, key
         else:
-            by_key.setdefault(key, []).append(url)
+            positions.setdefault(key, []).append(index)
     context.read_wants(info)
-    found = context.service.lookup_each(list(by_key), context.shoot, client=context.client)
+    found = context.service.lookup_each(list(positions), context.shoot, client=context.client)
     try:
         async for key, result, cached in found:
             if cached:
                 context.cost.hits += 1
             else:
                 context.cost.fetches += 1
-            for _ in by_key[key]:
-                yield result
+            for index in positions[key]:
+                yield index, result
     finally:
         await found.aclose()

@@ -39,7 +39,8 @@ class Query:
         description="Previews of many links, in the order given; each link is fetched at most "
         "once per request, and one bad link never affects the others. With `@stream` (and "
         "`Accept: multipart/mixed`) each preview is sent as soon as its link is done, so the "
-        "list is in the order the links finished: match items to links by `url`.",
+        "list is in the order the links finished: each item's `index` is its link's position "
+        "in `urls`.",
         graphql_type=list[PreviewResult],
     )
     async def previews(
@@ -54,7 +55,9 @@ class Query:
             return _as_done(info, urls, language)
         outcomes = await asyncio.gather(*(outcome(info, url, language) for url in urls))
         request_id = info.context.request_id
-        results: list[GraphResult] = [to_graph(found, request_id) for found in outcomes]
+        results: list[GraphResult] = [
+            to_graph(found, request_id, index) for index, found in enumerate(outcomes)
+        ]
         return results
 
 
@@ -69,5 +72,5 @@ async def _as_done(
 ) -> AsyncIterator[GraphResult]:
     """Each link's preview as its link is done: the graph's executor sends each item the
     moment it is yielded."""
-    async for found in outcomes_as_done(info, urls, language):
-        yield to_graph(found, info.context.request_id)
+    async for index, found in outcomes_as_done(info, urls, language):
+        yield to_graph(found, info.context.request_id, index)

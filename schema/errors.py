@@ -18,3 +18,7 @@ class PreviewError:
     status: int | None = strawberry.field(
         description="The HTTP status the link answered with, when it answered."
     )
+    index: int = strawberry.field(
+        description="The link's position in the request's `urls` (0 for `preview` and "
+        "`refreshPreview`), as on `LinkPreview`: which asked-for link this error answers."
+    )

@@ -55,6 +55,7 @@ class _Common(TypedDict):
     image: ResponsiveImage | None
     embed: Embed | None
     request_id: str | None
+    index: int
     language: str | None
     redirection_url: str | None
     redirection_count: int
@@ -216,10 +217,15 @@ def _page(page: record.PageDetails | None) -> Any:
     return None if page is None else _page_converter(page)
 
 
-def to_graph(outcome: record.Outcome, request_id: str | None = None) -> GraphResult:
+def to_graph(outcome: record.Outcome, request_id: str | None = None, index: int = 0) -> GraphResult:
+    """The graph object of `outcome`, answering the link at `index` of the request's links."""
     if isinstance(outcome, record.Failure):
         return PreviewError(
-            url=outcome.url, code=outcome.code, message=outcome.message, status=outcome.status
+            url=outcome.url,
+            code=outcome.code,
+            message=outcome.message,
+            status=outcome.status,
+            index=index,
         )
     common = _Common(
         id=strawberry.ID(link_id(outcome.url)),
@@ -238,6 +244,7 @@ def to_graph(outcome: record.Outcome, request_id: str | None = None) -> GraphRes
         image=responsive_image(outcome.image),
         embed=_embed(outcome.embed),
         request_id=request_id,
+        index=index,
         language=outcome.language,
         redirection_url=outcome.redirection_url,
         redirection_count=outcome.redirection_count,

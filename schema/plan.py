@@ -178,6 +178,9 @@ class Url:
 # no value a record holds can be mistaken for it.
 _RID = "\x00requestId:" + secrets.token_hex(16)
 _RID_JSON = orjson.dumps(_RID)
+# Likewise for the link's position in the request (`index`), written in as a number.
+_INDEX = "\x00index:" + secrets.token_hex(16)
+_INDEX_JSON = orjson.dumps(_INDEX)
 _renderers = itertools.count()
 
 
@@ -186,8 +189,9 @@ class Rendered:
 
     A warm link is asked for by request after request, each naming a different set of links
     (no whole answer repeats), yet each record's part of the answer is the same every time
-    but for the request id. So each (writer, record) is written and encoded once, with a
-    stand-in for the id, and spliced into the answer as an `orjson.Fragment`. Records are
+    but for the request id and the link's position. So each (writer, record) is written and
+    encoded once, with stand-ins for both, and spliced into the answer as an
+    `orjson.Fragment`. Records are
     frozen, and a record read again from the cache is a new object, so a kept rendering
     (keyed by the record's identity, which it holds so the identity cannot be reused) is never
     older than its record.
@@ -203,9 +207,17 @@ class Rendered:
         self._write = write
         self._token = next(_renderers)
 
-    def __call__(self, outcome: record.Outcome, request_id: str | None) -> orjson.Fragment:
+    def __call__(
+        self, outcome: record.Outcome, request_id: str | None, index: int = 0
+    ) -> orjson.Fragment:
+        written = self._written(outcome, request_id)
+        if _INDEX_JSON in written:
+            written = written.replace(_INDEX_JSON, b"%d" % index)
+        return orjson.Fragment(written)
+
+    def _written(self, outcome: record.Outcome, request_id: str | None) -> bytes:
         if request_id is not None and request_id.__class__ is not str:
-            return orjson.Fragment(self._dumps(outcome, request_id))  # never, from the context
+            return self._dumps(outcome, request_id)  # never, from the context
         key = (self._token, id(outcome))
         kept = self._kept.get(key)
         if kept is not None and kept[0] is outcome:
@@ -214,8 +226,8 @@ class Rendered:
             parts = tuple(self._dumps(outcome, _RID).split(_RID_JSON))
             self._kept.put(key, (outcome, parts))
         if len(parts) == 1:
-            return orjson.Fragment(parts[0])
-        return orjson.Fragment(orjson.dumps(request_id).join(parts))
+            return parts[0]
+        return orjson.dumps(request_id).join(parts)
 
     def _dumps(self, outcome: record.Outcome, request_id: str | None) -> bytes:
         try:
@@ -274,7 +286,9 @@ class Plan:
                 data[root.key] = root.write(found[0], request_id)
             else:
                 write = root.write
-                data[root.key] = [write(outcome, request_id) for outcome in found]
+                data[root.key] = [
+                    write(outcome, request_id, index) for index, outcome in enumerate(found)
+                ]
         return orjson.dumps({"data": data})
 
 
@@ -316,6 +330,7 @@ class _Compiler:
             "_link_id": link_id,
             "_runtime_type": runtime_type,
             "_no_write": _no_write,
+            "_index": _INDEX,
             "_datetime": datetime,
             "_date": date,
         }
@@ -487,6 +502,8 @@ class _Compiler:
             return "_link_id(s.url)"
         if kind == _PREVIEW and attribute == "ok":
             return "True"
+        if kind in (_PREVIEW, _FAILURE) and attribute == "index":
+            return "_index"  # a stand-in, replaced by the link's position (Rendered)
         if kind == _PREVIEW and attribute == "request_id":
             return self._value(output, "rid", group)
         if kind == _IMAGE_REF and attribute in _SIZES:

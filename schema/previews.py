@@ -53,6 +53,11 @@ class LinkPreview:
         description="A player to show inline instead of the card, when the link has one "
         "(a video, a post, a track); null otherwise."
     )
+    index: int = strawberry.field(
+        description="The link's position in the request's `urls` (0 for `preview` and "
+        "`refreshPreview`). A streamed `previews` list (`@stream`) is in the order links "
+        "finish, so this says which asked-for link each item answers."
+    )
     request_id: str | None = strawberry.field(
         description="The id of the request that answered (also in the X-Request-Id response "
         "header and the service's logs), to quote when reporting a wrong preview."

@@ -24,8 +24,8 @@ STREAMED = """
 query Cards($urls: [String!]!) {
   previews(urls: $urls) @stream(initialCount: 0) {
     __typename
-    ... on LinkPreview { url title }
-    ... on PreviewError { url code message }
+    ... on LinkPreview { url title index }
+    ... on PreviewError { url code message index }
   }
 }
 """
@@ -84,6 +84,8 @@ def test_each_link_arrives_when_it_is_done_and_a_slow_one_holds_back_only_itself
     assert stream[-1].body["hasNext"] is False
     items = streamed_items(stream)
     assert [(item["url"], item["title"]) for item, _ in items] == [fast, middle, slow]
+    # Each item says which asked-for link it answers, whatever order it came in.
+    assert [asked[item["index"]] for item, _ in items] == [fast, middle, slow]
     # Each arrived in a part of its own, before the slower links' origin answered.
     (slow_hit,) = origin.hits_for(slow[0])
     (middle_hit,) = origin.hits_for(middle[0])
@@ -108,6 +110,7 @@ def test_a_client_that_does_not_ask_for_multipart_gets_one_answer_in_order(
     body = response.json()
     assert "errors" not in body
     assert [(p["url"], p["title"]) for p in body["data"]["previews"]] == asked
+    assert [p["index"] for p in body["data"]["previews"]] == [0, 1]
 
 
 def test_a_streamed_batch_costs_what_a_plain_one_does(
@@ -207,7 +210,7 @@ def test_a_fetch_another_client_waits_for_carries_on_when_one_leaves(
         assert _wait_until(lambda: cache_misses(app_url) == 2)
     other.join(timeout=60)
     assert staying["answer"]["data"]["previews"] == [
-        {"__typename": "PagePreview", "url": url, "title": title}
+        {"__typename": "PagePreview", "url": url, "title": title, "index": 0}
     ]
     assert origin.count(url) == 1, "one fetch, finished for the client that stayed"
     assert origin.abandoned_for(url) == 0
