@@ -237,6 +237,11 @@ class Channels:
                     await self._unsubscribe_idle(pubsub)
                 message = await pubsub.get_message(ignore_subscribe_messages=True, timeout=1.0)
             except (RedisError, OSError) as error:
+                task = asyncio.current_task()
+                if task is not None and task.cancelling():
+                    # redis-py can turn the cancellation of a read into a connection error;
+                    # retrying would swallow it and keep this reader (and aclose) alive.
+                    raise asyncio.CancelledError from error
                 log.debug("pub/sub connection failed (%s); reconnecting", error)
                 await asyncio.sleep(0.5)
                 continue
@@ -259,7 +264,8 @@ class Channels:
     async def aclose(self) -> None:
         if self._reader is not None:
             self._reader.cancel()
-            await asyncio.gather(self._reader, return_exceptions=True)
+            # Bounded: a reader stuck inside the client library must not hold up shutdown.
+            await asyncio.wait({self._reader}, timeout=self._link._timeout + 1)
         if self._pubsub is not None:
             with contextlib.suppress(RedisError, OSError):
                 await self._pubsub.aclose()
