@@ -12,7 +12,6 @@ are at the start, so only that head is read, whatever length the file declares.
 
 from __future__ import annotations
 
-import base64
 import enum
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -29,6 +28,7 @@ from files.pdf_pages import render_pages
 from files.stills import audio_peaks, video_stills
 from files.text import read_text
 from files.video import read_video
+from media.datauri import encode_data_uri
 from media.limits import ImageLimits
 from model.record import (
     AudioFile,
@@ -139,7 +139,7 @@ def _document(body: FileBody) -> FileRead:
 def _embedded(data: bytes, media_type: str) -> ImageRef:
     """A picture made here, as an image the media store keeps like any other: its bytes ride
     in a `data:` URL, which the store replaces with its own copy's URL (previews/direct.py)."""
-    return ImageRef(source_url=f"data:{media_type};base64,{base64.b64encode(data).decode()}")
+    return ImageRef(source_url=encode_data_uri(data, media_type))
 
 
 def _text(body: FileBody) -> FileRead:

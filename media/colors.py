@@ -3,11 +3,12 @@ image arrives and to choose what to draw behind a transparent icon."""
 
 from __future__ import annotations
 
-import base64
 import io
 from collections import Counter
 
 from PIL import Image
+
+from media.datauri import encode_data_uri
 
 PLACEHOLDER_SIZE = 16
 # Relative luminance where a colour has equal WCAG contrast against black and white
@@ -99,4 +100,4 @@ def placeholder(image: Image.Image) -> str:
     small = _shrunk(image, PLACEHOLDER_SIZE)
     buffer = io.BytesIO()
     small.save(buffer, "WEBP", quality=40, method=6)
-    return "data:image/webp;base64," + base64.b64encode(buffer.getvalue()).decode("ascii")
+    return encode_data_uri(buffer.getvalue(), "image/webp")

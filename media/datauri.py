@@ -13,6 +13,12 @@ from urllib.parse import unquote_to_bytes
 from media.errors import ImageRejectedError
 
 
+def encode_data_uri(data: bytes, media_type: str) -> str:
+    """`data` as a base64 `data:` URL: how pictures made here (placeholders, video frames,
+    rendered pages, screenshots) travel as images until the store keeps a copy."""
+    return f"data:{media_type};base64,{base64.b64encode(data).decode('ascii')}"
+
+
 def decode_data_uri(uri: str, max_bytes: int) -> bytes:
     header, comma, payload = uri.partition(",")
     if not comma or not header.lower().startswith("data:"):

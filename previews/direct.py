@@ -14,7 +14,6 @@ headers said.
 from __future__ import annotations
 
 import asyncio
-import base64
 import dataclasses
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from concurrent.futures import ThreadPoolExecutor
@@ -34,6 +33,7 @@ from fetching import BodyLimit, FetchedResponse, FetchError, SafeFetcher, normal
 from files.formats import declared_size, file_name
 from files.isolated import Isolation
 from files.kinds import FILE_KINDS, Cap, Extent, FileBody, FileKind, FileRead, kind_for
+from media.datauri import encode_data_uri
 from media.limits import ImageLimits
 from model.record import (
     DETAILS_TYPES,
@@ -313,7 +313,11 @@ class DirectBackend:
             shot = asyncio.ensure_future(self._screenshots.shoot(preview.final_url))
         png = await shot if shot is not None else None
         picture = (
-            _kept(await self._media.ingest_image(_embedded_png(png)))
+            _kept(
+                await self._media.ingest_image(
+                    ImageRef(source_url=encode_data_uri(png, "image/png"))
+                )
+            )
             if png is not None and preview.page is not None
             else None
         )
@@ -457,12 +461,6 @@ class _Started:
     def cancel(self) -> None:
         if self._task is not None and not self._task.done():
             self._task.cancel()
-
-
-def _embedded_png(png: bytes) -> ImageRef:
-    """A picture made here, handed to the media store like any image (its bytes ride in a
-    `data:` URL, which `_kept` replaces with the stored copy's)."""
-    return ImageRef(source_url=f"data:image/png;base64,{base64.b64encode(png).decode()}")
 
 
 def _read_with_article(

@@ -25,9 +25,3 @@ def refresh_shoot(outcome: Outcome) -> Shoot:
     if isinstance(outcome, Preview) and outcome.screenshot_tried:
         return Shoot.ALWAYS
     return Shoot.NEVER
-
-
-def stronger(one: Shoot, other: Shoot) -> Shoot:
-    """The more demanding of two wants (an operation with several root fields)."""
-    order = (Shoot.NEVER, Shoot.IF_NO_IMAGE, Shoot.ALWAYS)
-    return max(one, other, key=order.index)

@@ -11,7 +11,6 @@ from strawberry.fastapi import BaseContext
 from strawberry.types import Info
 
 from model.record import Failure, Outcome, Shoot
-from previews.screenshots import stronger
 from previews.service import PreviewService
 from resolvers.cost import RequestCost
 from resolvers.loader import PreviewLoader
@@ -34,6 +33,7 @@ class Context(BaseContext):
     client: str | None = None
     # The screenshot the operation wants (schema/selection.py), known once a root field runs.
     shoot: Shoot = Shoot.NEVER
+    _wants_read: bool = field(default=False, init=False, repr=False)
 
     def __post_init__(self) -> None:
         super().__init__()
@@ -46,10 +46,13 @@ class Context(BaseContext):
 
     def read_wants(self, info: Info[Any, Any]) -> None:
         """Note what the operation's selection asks of its previews, before the first lookup
-        (the loader batches on the next turn of the loop, after every root field ran this)."""
+        (the loader batches on the next turn of the loop, after every root field ran this).
+        The whole operation is read, so once per request: not again for every link."""
+        if self._wants_read:
+            return
+        self._wants_read = True
         # Strawberry's Info has the operation; its fragments are on graphql-core's own info.
-        fragments = info._raw_info.fragments
-        self.shoot = stronger(self.shoot, screenshot_want(info.operation, fragments))
+        self.shoot = screenshot_want(info.operation, info._raw_info.fragments)
 
 
 async def outcome(info: Info[Context, None], url: str, language: str | None = None) -> Outcome:

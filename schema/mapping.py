@@ -36,7 +36,7 @@ GraphResult: TypeAlias = PreviewResult
 Convert: TypeAlias = Callable[[Any], Any]
 
 
-class _Common(TypedDict):
+class CommonFields(TypedDict):
     """The LinkPreview fields, shared by every implementation."""
 
     id: strawberry.ID
@@ -227,7 +227,7 @@ def to_graph(outcome: record.Outcome, request_id: str | None = None, index: int 
             status=outcome.status,
             index=index,
         )
-    common = _Common(
+    common = CommonFields(
         id=strawberry.ID(link_id(outcome.url)),
         ok=True,
         url=outcome.url,

@@ -74,7 +74,7 @@ from common.memo import TtlLru
 from model import record
 from schema.errors import PreviewError
 from schema.images import ResponsiveImage
-from schema.mapping import link_id
+from schema.mapping import CommonFields, link_id
 from schema.previews import KIND_PREVIEWS, PagePreview, UnknownPreview
 from schema.selection import screenshot_want
 
@@ -203,15 +203,19 @@ class Rendered:
         2048, max_bytes=16 * 1024 * 1024, weigh=lambda _, kept: sum(map(len, kept[1])) + 200
     )
 
-    def __init__(self, write: Callable[[record.Outcome, str | None], Any]) -> None:
+    def __init__(
+        self, write: Callable[[record.Outcome, str | None], Any], *, writes_index: bool
+    ) -> None:
+        """`writes_index`: the selection has `index`, so each answer gets the position."""
         self._write = write
+        self._writes_index = writes_index
         self._token = next(_renderers)
 
     def __call__(
         self, outcome: record.Outcome, request_id: str | None, index: int = 0
     ) -> orjson.Fragment:
         written = self._written(outcome, request_id)
-        if _INDEX_JSON in written:
+        if self._writes_index:
             written = written.replace(_INDEX_JSON, b"%d" % index)
         return orjson.Fragment(written)
 
@@ -321,6 +325,8 @@ class _Compiler:
             d.name.value: d for d in document.definitions if isinstance(d, FragmentDefinitionNode)
         }
         self.names = itertools.count()
+        # Whether a writer puts the link's position (`index`) in (see Rendered).
+        self.writes_index = False
         self.namespace: dict[str, Any] = {
             "_null": _null,
             "_coerce": _coerce,
@@ -373,7 +379,12 @@ class _Compiler:
         exec(compile("\n".join(self.source), "<plan>", "exec"), self.namespace)
         return Plan(
             tuple(
-                Root(key, field, urls, Rendered(self.namespace[write]))
+                Root(
+                    key,
+                    field,
+                    urls,
+                    Rendered(self.namespace[write], writes_index=self.writes_index),
+                )
                 for key, field, urls, write in roots
             ),
             variables,
@@ -503,6 +514,7 @@ class _Compiler:
         if kind == _PREVIEW and attribute == "ok":
             return "True"
         if kind in (_PREVIEW, _FAILURE) and attribute == "index":
+            self.writes_index = True
             return "_index"  # a stand-in, replaced by the link's position (Rendered)
         if kind == _PREVIEW and attribute == "request_id":
             return self._value(output, "rid", group)
@@ -568,32 +580,9 @@ class _Compiler:
 
 _SIZES = ("thumbnail", "medium", "large", "original")
 
-# The fields every preview has, read from the record's own attributes.
-_COMMON = frozenset(
-    {
-        "id",
-        "ok",
-        "url",
-        "final_url",
-        "domain",
-        "type",
-        "status",
-        "updated_at",
-        "size",
-        "redirected",
-        "title",
-        "description",
-        "icon",
-        "image",
-        "embed",
-        "request_id",
-        "language",
-        "redirection_url",
-        "redirection_count",
-        "redirection_trail",
-        "page",
-    }
-)
+# The fields every preview has, read from the record's own attributes (a PagePreview's
+# `page` too): the ones schema/mapping.py fills in for every implementation.
+_COMMON = frozenset(CommonFields.__annotations__) | {"page"}
 
 
 def _no_write(outcome: record.Outcome, request_id: str | None) -> Any:
