@@ -324,7 +324,14 @@ def create_app(
         graphql_ide="graphiql" if settings.graphiql else None,
         allow_queries_via_get=False,
     )
-    app = FastAPI(title="Linkgraph", lifespan=lifespan)
+    # FastAPI's native OpenTelemetry is off: this service exports Prometheus metrics
+    # (/metrics) and JSON logs, and with telemetry on FastAPI asks OpenTelemetry's global
+    # providers whether anyone is listening on every request, a tenth of a warm answer's time.
+    app = FastAPI(
+        title="Linkgraph",
+        lifespan=lifespan,
+        telemetry={"tracing": False, "metrics": False, "logs": False},
+    )
     app.state.plans = plans
     # Innermost of all: POST /graphql straight to its endpoint (web/graphql_lane.py).
     app.add_middleware(GraphqlLane, endpoint=graphql.answer_post)

@@ -11,8 +11,8 @@ from previews.service import PreviewService
 from resolvers.context import Context
 from resolvers.cost import RequestCost
 from web.cost import STATE_KEY
+from web.logs import current_request_id
 from web.rate_limit import client_of
-from web.request_id import current_request_id
 
 
 async def get_context(request: Request) -> Context:

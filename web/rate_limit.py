@@ -60,6 +60,11 @@ class Buckets(Protocol):
         """Charge `points` (into debt if need be); return the level left."""
         ...
 
+    async def admit(self, client: str) -> tuple[bool, float]:
+        """Take one point if at least one is left, in one step; return whether it was taken
+        and the level now."""
+        ...
+
     async def aclose(self) -> None: ...
 
 
@@ -76,6 +81,14 @@ class MemoryBuckets:
 
     async def take(self, client: str, points: float) -> float:
         return self._bucket(client).take(points, self._clock())
+
+    async def admit(self, client: str) -> tuple[bool, float]:
+        bucket = self._bucket(client)
+        level = bucket.refill(self._clock())
+        if level < 1:
+            return False, level
+        bucket.level = level - 1
+        return True, bucket.level
 
     async def aclose(self) -> None:
         return None
@@ -96,9 +109,9 @@ def limit_headers(budget: Budget, level: float) -> list[tuple[bytes, bytes]]:
     """The RateLimit-* triple for a bucket at `level`."""
     reset = math.ceil(max(0.0, budget.capacity - level) / budget.refill)
     return [
-        (b"ratelimit-limit", str(budget.capacity).encode()),
-        (b"ratelimit-remaining", str(max(0, math.floor(level))).encode()),
-        (b"ratelimit-reset", str(reset).encode()),
+        (b"ratelimit-limit", b"%d" % budget.capacity),
+        (b"ratelimit-remaining", b"%d" % max(0, math.floor(level))),
+        (b"ratelimit-reset", b"%d" % reset),
     ]
 
 
@@ -132,52 +145,64 @@ class RateLimit:
             await self.app(scope, receive, send)
             return
         client = client_of(scope)
-        level = await self.buckets.level(client)
-        if level < 1:
-            retry = max(1, math.ceil((1 - level) / self.budget.refill))
+        budget = self.budget
+        admitted, left = await self.buckets.admit(client)
+        if not admitted:
+            retry = max(1, math.ceil((1 - left) / budget.refill))
             await send_error(
                 scope,
                 send,
                 429,
                 f"This client is over its request budget; retry in {retry} s.",
                 "RATE_LIMITED",
-                [(b"retry-after", str(retry).encode()), *limit_headers(self.budget, level)],
+                [(b"retry-after", str(retry).encode()), *limit_headers(budget, left)],
             )
             return
-        await self.buckets.take(client, 1)
         cost = attach(scope)
-        # Points charged so far; the first was taken above.
+        # Points charged so far (the first was taken on admission), and the level after the
+        # last charge: what the headers say when nothing more is owed (a warm answer), so that
+        # such a request costs the buckets one call, not three.
         charged = 1
         started = False
 
-        async def charge() -> float:
-            """Take what the request has cost beyond what was charged already."""
-            nonlocal charged
+        def owed() -> int:
+            """What the request has cost beyond what was charged already."""
             points = cost.points(
-                fetch_cost=self.budget.fetch_cost,
-                hit_cost=self.budget.hit_cost,
-                document_cost=self.budget.document_cost,
+                fetch_cost=budget.fetch_cost,
+                hit_cost=budget.hit_cost,
+                document_cost=budget.document_cost,
             )
-            owed, charged = points - charged, max(points, charged)
-            return await self.buckets.take(client, owed) if owed > 0 or not started else 0.0
+            return points - charged
+
+        async def charge(points: int) -> None:
+            nonlocal charged, left
+            left = await self.buckets.take(client, points)
+            charged += points
 
         async def charging_send(message: Message) -> None:
             nonlocal started
-            if message["type"] == "http.response.start" and not started:
-                left = await charge()
+            kind = message["type"]
+            if kind == "http.response.start" and not started:
+                if (points := owed()) > 0:
+                    await charge(points)
                 started = True
                 headers = list(message.get("headers") or ())
-                message = {**message, "headers": [*headers, *limit_headers(self.budget, left)]}
-            elif message["type"] == "http.response.body" and not message.get("more_body"):
+                message = {**message, "headers": [*headers, *limit_headers(budget, left)]}
+            elif (
+                kind == "http.response.body"
+                and not message.get("more_body")
+                and (points := owed()) > 0
+            ):
                 # A streamed answer starts before its links are fetched: they are charged
                 # before its last part goes out (a plain answer owes nothing more by then).
-                await charge()
+                await charge(points)
             await send(message)
 
         try:
             await self.app(scope, receive, charging_send)
         finally:
-            await charge()  # what a request that ended without an answer cost
+            if (points := owed()) > 0:  # what a request that ended without an answer cost
+                await charge(points)
 
     def _closing_send(self, send: Send) -> Send:
         """Close the buckets (a Redis connection) when the app has shut down."""

@@ -29,12 +29,16 @@ if now > updated then
   level = math.min(capacity, level + (now - updated) * rate)
   updated = now
 end
+-- ARGV[4] = 'admit': the cost only if at least one point is left
+if ARGV[4] == 'admit' and level < 1 then
+  return {tostring(level), 0}
+end
 if cost ~= 0 then
   level = level - cost
   redis.call('HSET', KEYS[1], 'level', tostring(level), 'updated', tostring(updated))
   redis.call('PEXPIRE', KEYS[1], math.ceil((capacity - level) / rate * 1000) + 1000)
 end
-return tostring(level)
+return {tostring(level), 1}
 """
 
 
@@ -63,16 +67,29 @@ class RedisBuckets:
         return await self.take(client, 0)
 
     async def take(self, client: str, points: float) -> float:
+        answer = await self._run(client, points, "take")
+        return await self.local.take(client, points) if answer is None else answer[1]
+
+    async def admit(self, client: str) -> tuple[bool, float]:
+        answer = await self._run(client, 1, "admit")
+        return await self.local.admit(client) if answer is None else answer
+
+    async def _run(self, client: str, points: float, mode: str) -> tuple[bool, float] | None:
+        """Whether the script charged, and the level it left; None when Redis could not run
+        it (the caller charges locally)."""
         budget = self.budget
-        keys, args = [self._prefix + client], [budget.capacity, budget.refill, points]
+        keys = [self._prefix + client]
+        args: list[str | float] = [budget.capacity, budget.refill, points, mode]
         try:
-            left = await self._link.call("rate_limit", lambda _: self._take(keys=keys, args=args))
+            level, charged = await self._link.call(
+                "rate_limit", lambda _: self._take(keys=keys, args=args)
+            )
         except RedisUnavailableError:
-            return await self.local.take(client, points)
+            return None
         except RedisError as error:  # an error Redis answered with, not an outage
             log.warning("rate limit script failed (%s); charging locally", error)
-            return await self.local.take(client, points)
-        return float(left)
+            return None
+        return bool(charged), float(level)
 
     async def aclose(self) -> None:
         if self._owns_link:

@@ -11,24 +11,17 @@ under that id.
 
 from __future__ import annotations
 
-import logging
 import re
 import secrets
 import time
 from collections.abc import Callable
-from contextvars import ContextVar
 
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+from web.logs import current_request, log_access
+
 HEADER = b"x-request-id"
 _SANE = re.compile(rb"[A-Za-z0-9._-]{1,64}")
-access_log = logging.getLogger("linkgraph.access")
-_current: ContextVar[str | None] = ContextVar("linkgraph_request_id", default=None)
-
-
-def current_request_id() -> str | None:
-    """The id of the request being served, or None outside a request."""
-    return _current.get()
 
 
 def new_request_id() -> str:
@@ -74,7 +67,7 @@ class RequestId:
                 message = {**message, "headers": headers}
             await send(message)
 
-        token = _current.set(request_id)
+        token = current_request.set(request_id)
         try:
             await self.app(scope, receive, tagging_send)
         finally:
@@ -82,19 +75,5 @@ class RequestId:
             path = scope.get("path", "")
             if self.record is not None:
                 self.record(path, status, seconds)
-            if access_log.isEnabledFor(logging.INFO):
-                # Made here rather than by `info()`, which walks the stack for its caller on
-                # every request: the caller is always this function.
-                access_log.handle(
-                    access_log.makeRecord(
-                        access_log.name,
-                        logging.INFO,
-                        __file__,
-                        0,
-                        "%s %s %d %.1fms",
-                        (scope.get("method", ""), path, status, seconds * 1000),
-                        None,
-                        "RequestId.__call__",
-                    )
-                )
-            _current.reset(token)
+            log_access(scope.get("method", ""), path, status, seconds)
+            current_request.reset(token)

@@ -50,3 +50,17 @@ async def test_buckets_are_per_client_and_headers_say_when_they_are_full() -> No
         b"ratelimit-reset": b"11",
     }
     assert dict(limit_headers(buckets.budget, 42.7))[b"ratelimit-remaining"] == b"42"
+
+
+async def test_admission_takes_a_point_only_when_one_is_left() -> None:
+    now = [0.0]
+    buckets = MemoryBuckets(Budget(capacity=2, refill=0.5), clock=lambda: now[0])
+    assert await buckets.admit("key:a") == (True, 1)
+    assert await buckets.admit("key:a") == (True, 0)
+    # Refused: nothing is taken, so the level stays where refill left it.
+    assert await buckets.admit("key:a") == (False, 0)
+    now[0] = 1.0
+    assert await buckets.admit("key:a") == (False, 0.5)
+    assert await buckets.level("key:a") == 0.5
+    now[0] = 2.0
+    assert await buckets.admit("key:a") == (True, 0)

@@ -16,7 +16,8 @@ import pytest
 from fetching.errors import TooLargeError
 from settings import Settings
 from tests.support.server import serve_app
-from web.logs import JsonFormatter, configure_logging
+from web import logs
+from web.logs import JsonFormatter, configure_logging, current_request, log_access
 from web.metrics import Metrics
 
 TYPENAME = {"query": "{ __typename }"}
@@ -198,6 +199,45 @@ def test_configure_logging_writes_json_lines_with_exceptions() -> None:
     assert lines[0]["request_id"] is None
     assert set(lines[0]) == {"time", "level", "logger", "message", "request_id"}
     assert "ValueError: boom" in lines[1]["exception"]
+
+
+def test_the_access_line_written_directly_is_the_line_a_record_makes() -> None:
+    """Alone, the JSON handler gets the access line straight from `log_access`; with anyone
+    else listening, the ordinary record: both write the same line."""
+    root = logging.getLogger()
+    others = root.handlers[:]
+    for other in others:  # pytest's own capture handlers
+        root.removeHandler(other)
+    stream = io.StringIO()
+    handler = configure_logging("INFO", "json", stream=stream)
+    listener = _Records()
+    token = current_request.set("req-1")
+    try:
+        assert logs._sole_json_handler() is handler
+        log_access("POST", "/graphql", 200, 0.00312)
+        root.addHandler(listener)
+        assert logs._sole_json_handler() is None
+        log_access("POST", "/graphql", 200, 0.00312)
+    finally:
+        current_request.reset(token)
+        root.removeHandler(listener)
+        root.removeHandler(handler)
+        for other in others:
+            root.addHandler(other)
+    direct, recorded = (json.loads(line) for line in stream.getvalue().splitlines())
+    for line in (direct, recorded):
+        assert datetime.fromisoformat(line.pop("time")).tzinfo == UTC
+    assert (
+        direct
+        == recorded
+        == {
+            "level": "INFO",
+            "logger": "linkgraph.access",
+            "message": "POST /graphql 200 3.1ms",
+            "request_id": "req-1",
+        }
+    )
+    assert [r.getMessage() for r in listener.records] == ["POST /graphql 200 3.1ms"]
 
 
 @pytest.fixture

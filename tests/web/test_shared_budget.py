@@ -26,6 +26,13 @@ async def test_the_script_refills_charges_and_shares_buckets(redis_url: str) -> 
         assert await two.level("key:a") == pytest.approx(-30, abs=0.01)
         assert await two.take("key:a", 2.5) == pytest.approx(-32.5, abs=0.01)
         assert await two.level("key:b") == pytest.approx(100)
+        # Admission takes one point only when one is left, in the same script run.
+        assert await one.take("key:c", 98.5) == pytest.approx(1.5, abs=0.01)
+        admitted, level = await two.admit("key:c")
+        assert admitted and level == pytest.approx(0.5, abs=0.01)
+        admitted, level = await one.admit("key:c")
+        assert not admitted and level == pytest.approx(0.5, abs=0.01)
+        assert await two.level("key:c") == pytest.approx(0.5, abs=0.01)
     finally:
         await one.aclose()
         await two.aclose()
