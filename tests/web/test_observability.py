@@ -5,6 +5,7 @@ from __future__ import annotations
 import io
 import json
 import logging
+import os
 import shutil
 import time
 from collections.abc import Iterator
@@ -19,6 +20,7 @@ from tests.support.server import serve_app
 from web import logs
 from web.logs import JsonFormatter, configure_logging, current_request, log_access
 from web.metrics import Metrics
+from web.request_id import new_request_id
 
 TYPENAME = {"query": "{ __typename }"}
 
@@ -144,6 +146,24 @@ def test_a_missing_or_odd_request_id_is_replaced(client: httpx.Client, given: st
         assert len(generated) == 24
         assert generated.replace("-", "").replace("_", "").isalnum()
     assert first != second
+
+
+def test_generated_request_ids_are_distinct_past_a_read_and_in_a_forked_child() -> None:
+    ids = [new_request_id() for _ in range(600)]  # more than one read's worth
+    assert len(set(ids)) == 600
+    assert all(len(i) == 24 and i.replace("-", "").replace("_", "").isalnum() for i in ids)
+    read, write = os.pipe()
+    child = os.fork()
+    if child == 0:  # the child: its next id, then gone without pytest's teardown
+        os.write(write, new_request_id().encode())
+        os._exit(0)
+    os.close(write)
+    os.waitpid(child, 0)
+    with os.fdopen(read, "rb") as pipe:
+        childs = pipe.read().decode()
+    assert len(childs) == 24
+    assert childs != new_request_id()  # not the id the parent had lined up next
+    assert childs not in ids
 
 
 class _Records(logging.Handler):
