@@ -51,13 +51,18 @@ class SingleFlight(Generic[K, V]):
                 else:
                     del self._waiters[task]
                     if not task.done():
+                        # Forgotten at once: the next caller must not join a dying task.
+                        if self._tasks.get(key) is task:
+                            del self._tasks[key]
                         task.cancel()
 
     def _task(self, key: K, work: Callable[[], Coroutine[Any, Any, V]]) -> asyncio.Task[V]:
         task = self._tasks.get(key)
-        # A task of another event loop (a test's or a restarted app's) cannot be awaited here,
-        # nor one being cancelled because its last caller left.
-        if task is None or task.get_loop() is not asyncio.get_running_loop() or task.cancelling():
+        # A task of another event loop (a test's or a restarted app's) cannot be awaited here.
+        # (Not `task.cancelling()`: anyio's cancel scopes cancel and uncancel the task inside
+        # its own work, as httpcore's happy-eyeballs connect does, and a caller arriving then
+        # would start a second fetch.)
+        if task is None or task.get_loop() is not asyncio.get_running_loop():
             task = asyncio.create_task(work())
             self._tasks[key] = task
 

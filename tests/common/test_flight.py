@@ -133,3 +133,38 @@ async def test_a_caller_arriving_as_the_work_is_cancelled_starts_it_afresh() -> 
     assert leaving.done()
     assert await flight.run("k", work) == "run 2"
     assert runs == [0, 1]
+
+
+async def test_a_cancellation_the_work_absorbs_is_not_the_work_ending() -> None:
+    """anyio's cancel scopes cancel the task running them and uncancel it when the scope
+    exits (httpcore's connect does, when its first address answers): a caller arriving in
+    between joins the same run, not a second one (a second fetch of the link, seen in a test
+    of eight requests for one cold link)."""
+    flight: SingleFlight[str, str] = SingleFlight()
+    runs: list[str] = []
+    waiting, done = asyncio.Event(), asyncio.Event()
+
+    async def work() -> str:
+        runs.append("run")
+        waiting.set()
+        try:
+            await asyncio.Event().wait()
+        except asyncio.CancelledError:  # what a cancel scope does with its own cancellation
+            task = asyncio.current_task()
+            assert task is not None
+            task.uncancel()
+        await done.wait()
+        return "one fetch"
+
+    first = asyncio.create_task(flight.run("k", work))
+    await waiting.wait()
+    (running,) = flight.tasks()
+    # The second caller's first step is queued before the work sees the scope's cancellation
+    # (pending meanwhile: running.cancelling() is 1).
+    second = asyncio.create_task(flight.run("k", work))
+    running.cancel()
+    await asyncio.sleep(0)
+    done.set()
+    async with asyncio.timeout(10):  # a second run would wait forever: fail, not hang
+        assert [await first, await second] == ["one fetch", "one fetch"]
+    assert runs == ["run"]
