@@ -212,16 +212,16 @@ class Rendered:
         self._token = next(_renderers)
 
     def __call__(
-        self, outcome: record.Outcome, request_id: str | None, index: int = 0
+        self, outcome: record.Outcome, request_id: bytes, index: int = 0
     ) -> orjson.Fragment:
+        """`outcome`'s part of the answer; `request_id` is the id as JSON (`"..."` or `null`),
+        encoded once per request."""
         written = self._written(outcome, request_id)
         if self._writes_index:
             written = written.replace(_INDEX_JSON, b"%d" % index)
         return orjson.Fragment(written)
 
-    def _written(self, outcome: record.Outcome, request_id: str | None) -> bytes:
-        if request_id is not None and request_id.__class__ is not str:
-            return self._dumps(outcome, request_id)  # never, from the context
+    def _written(self, outcome: record.Outcome, request_id: bytes) -> bytes:
         key = (self._token, id(outcome))
         kept = self._kept.get(key)
         if kept is not None and kept[0] is outcome:
@@ -231,9 +231,9 @@ class Rendered:
             self._kept.put(key, (outcome, parts))
         if len(parts) == 1:
             return parts[0]
-        return orjson.dumps(request_id).join(parts)
+        return request_id.join(parts)
 
-    def _dumps(self, outcome: record.Outcome, request_id: str | None) -> bytes:
+    def _dumps(self, outcome: record.Outcome, request_id: str) -> bytes:
         try:
             return orjson.dumps(self._write(outcome, request_id))
         except orjson.JSONEncodeError as error:  # an integer beyond 64 bits
@@ -283,15 +283,16 @@ class Plan:
     def answer(self, outcomes: Sequence[Sequence[record.Outcome]], request_id: str | None) -> bytes:
         """The whole response body, `{"data": ...}`; raises DeclinedError."""
         data: dict[str, Any] = {}
+        encoded_id = orjson.dumps(request_id)
         for root, found in zip(self.roots, outcomes, strict=True):
             if root.field == "__typename":
                 data[root.key] = "Query"
             elif root.field == "preview":
-                data[root.key] = root.write(found[0], request_id)
+                data[root.key] = root.write(found[0], encoded_id)
             else:
                 write = root.write
                 data[root.key] = [
-                    write(outcome, request_id, index) for index, outcome in enumerate(found)
+                    write(outcome, encoded_id, index) for index, outcome in enumerate(found)
                 ]
         return orjson.dumps({"data": data})
 
