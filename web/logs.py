@@ -10,7 +10,7 @@ an APM agent) keep working and calling this twice is harmless.
 
 The access line is written straight to the stream when this module's JSON handler is the only
 thing that would see it (`log_access`): building a LogRecord, stamping, filtering and
-formatting it cost about a tenth of a warm cached answer's whole time in the app, for a line
+formatting it cost about a sixth of a warm cached answer's whole time in the app, for a line
 whose every field is known. Anything else listening (another handler, a filter, a record
 factory, text on a terminal) gets the ordinary record, so it sees exactly what it always did.
 """
