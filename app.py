@@ -325,8 +325,9 @@ def create_app(
         allow_queries_via_get=False,
     )
     # FastAPI's native OpenTelemetry is off: this service exports Prometheus metrics
-    # (/metrics) and JSON logs, and with telemetry on FastAPI asks OpenTelemetry's global
-    # providers whether anyone is listening on every request, a tenth of a warm answer's time.
+    # (/metrics) and JSON logs and ships no OpenTelemetry SDK, while with telemetry on FastAPI
+    # asks OpenTelemetry's global providers on every request whether anyone is listening
+    # (~4 us of a warm answer's ~60 in the app).
     app = FastAPI(
         title="Linkgraph",
         lifespan=lifespan,
