@@ -19,7 +19,7 @@ from settings import Settings
 from tests.support.server import serve_app
 from web import logs
 from web.logs import JsonFormatter, configure_logging, current_request, log_access
-from web.metrics import Metrics
+from web.metrics import HttpMetrics, Metrics
 from web.request_id import new_request_id
 
 TYPENAME = {"query": "{ __typename }"}
@@ -99,6 +99,32 @@ def test_metrics_count_requests_and_latency(client: httpx.Client) -> None:
     assert (sample(text, "linkgraph_request_seconds_sum", path="/graphql") or 0) > 0
     assert sample(text, "linkgraph_cache_lookups_total", result="hit") == 0
     assert sample(text, "linkgraph_fetches_in_flight") == 0
+
+
+def test_request_latency_falls_in_prometheus_buckets() -> None:
+    """Each bucket counts the requests at or under its bound (`le`), cumulatively."""
+    metrics = Metrics()
+    http = HttpMetrics(metrics)
+    for seconds in (0.005, 0.03, 0.03, 100.0):
+        http.record("/graphql", 200, seconds)
+    http.record("/media/abc/def/thumbnail.jpg", 304, 0.001)
+    text = metrics.exposition().decode()
+
+    def bucket(le: str) -> float | None:
+        return sample(text, "linkgraph_request_seconds_bucket", le=le, path="/graphql")
+
+    assert [bucket(le) for le in ("0.005", "0.01", "0.025", "0.05", "60.0", "+Inf")] == [
+        1,
+        1,
+        1,
+        3,
+        3,
+        4,
+    ]
+    assert sample(text, "linkgraph_request_seconds_count", path="/graphql") == 4
+    assert sample(text, "linkgraph_request_seconds_sum", path="/graphql") == pytest.approx(100.065)
+    assert sample(text, "linkgraph_requests_total", path="/media", status="304") == 1
+    assert sample(text, "linkgraph_requests_total", path="/graphql", status="200") == 4
 
 
 def test_metrics_hooks_feed_their_series() -> None:
