@@ -66,13 +66,13 @@ def server_root(server: str) -> str:
 
 
 async def _post(
-    client: httpx.AsyncClient, urls: Sequence[str], refresh: bool
+    client: httpx.AsyncClient, urls: Sequence[str], refresh: bool, language: str | None
 ) -> list[dict[str, Any]]:
     if refresh:
         (url,) = urls
-        operation = {"query": REFRESH, "variables": {"url": url}}
+        operation = {"query": REFRESH, "variables": {"url": url, "language": language}}
     else:
-        operation = {"query": PREVIEWS, "variables": {"urls": list(urls)}}
+        operation = {"query": PREVIEWS, "variables": {"urls": list(urls), "language": language}}
     try:
         response = await client.post("/graphql", json=operation)
     except httpx.TransportError as error:
@@ -102,9 +102,11 @@ async def fetch_previews(
     advance: Callable[[int], None] = lambda _: None,
     *,
     refresh: bool = False,
+    language: str | None = None,
 ) -> list[dict[str, Any]]:
     """Every link's preview, in the order given; `advance` hears how many links each finished
-    request answered. `refresh` fetches each link again (`refreshPreview`, one a request)."""
+    request answered. `refresh` fetches each link again (`refreshPreview`, one a request);
+    `language` (a BCP 47 tag) asks for the pages in that language."""
     size = 1 if refresh else CHUNK
     chunks = [urls[i : i + size] for i in range(0, len(urls), size)]
     gate = asyncio.Semaphore(PARALLEL)
@@ -112,7 +114,7 @@ async def fetch_previews(
 
         async def one(chunk: Sequence[str]) -> list[dict[str, Any]]:
             async with gate:
-                answer = await _post(client, chunk, refresh)
+                answer = await _post(client, chunk, refresh, language)
             advance(len(chunk))
             return answer
 

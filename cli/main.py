@@ -19,6 +19,7 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 
 from cli.client import ServerUnreachableError, fetch_previews
 from cli.render import table
+from common.language import language_tag
 from settings import ConfigurationError, load_settings
 
 OK, SOME_FAILED, USAGE, UNREACHABLE = 0, 1, 2, 3
@@ -86,11 +87,26 @@ def preview(
             "--refresh", help="Fetch each link again, whatever the cache holds (refreshPreview)."
         ),
     ] = False,
+    language: Annotated[
+        str | None,
+        typer.Option(
+            "--language",
+            "-l",
+            help="Read the pages in this language, a BCP 47 tag such as es or pt-BR "
+            "(sent to each site as Accept-Language; cached apart).",
+        ),
+    ] = None,
 ) -> None:
     """Preview links: a table by default, or the raw GraphQL answer with --json."""
     links = read_links(urls or [], file)
     if not links:
         raise typer.BadParameter("give at least one link, or --file", param_hint="URLS")
+    tag = None
+    if language is not None and (tag := language_tag(language)) is None:
+        raise typer.BadParameter(
+            f"{language!r} is not a BCP 47 language tag (such as es or pt-BR)",
+            param_hint="--language",
+        )
     show_bar = progress if progress is not None else (file is not None and err.is_terminal)
     try:
         if show_bar:
@@ -105,11 +121,18 @@ def preview(
                 task = bar.add_task("previews", total=len(links))
                 previews = asyncio.run(
                     fetch_previews(
-                        links, server, api_key, lambda n: bar.advance(task, n), refresh=refresh
+                        links,
+                        server,
+                        api_key,
+                        lambda n: bar.advance(task, n),
+                        refresh=refresh,
+                        language=tag,
                     )
                 )
         else:
-            previews = asyncio.run(fetch_previews(links, server, api_key, refresh=refresh))
+            previews = asyncio.run(
+                fetch_previews(links, server, api_key, refresh=refresh, language=tag)
+            )
     except ConfigurationError as error:
         configuration_error(error)
     except ServerUnreachableError as error:

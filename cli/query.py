@@ -31,14 +31,14 @@ _SELECTION = """
 """
 
 PREVIEWS = f"""
-query CliPreviews($urls: [String!]!) {{
-  previews(urls: $urls) {{{_SELECTION}  }}
+query CliPreviews($urls: [String!]!, $language: LanguageTag) {{
+  previews(urls: $urls, language: $language) {{{_SELECTION}  }}
 }}
 """
 
 # `--refresh`: fetched again whatever the cache holds, one link per mutation.
 REFRESH = f"""
-mutation CliRefresh($url: String!) {{
-  refreshPreview(url: $url) {{{_SELECTION}  }}
+mutation CliRefresh($url: String!, $language: LanguageTag) {{
+  refreshPreview(url: $url, language: $language) {{{_SELECTION}  }}
 }}
 """

@@ -19,6 +19,7 @@ from graph import schema
 from settings import Settings
 from tests.conftest import GraphClient
 from tests.graph.test_tiktok_profiles import PROFILES, page_user
+from tests.support.origin import CorpusOrigin
 
 TIKTOK = "https://www.tiktok.com/@illojuan"
 LINKGRAPH = shutil.which("linkgraph", path=str(Path(sys.executable).parent)) or "linkgraph"
@@ -160,6 +161,31 @@ def test_refresh_fetches_the_link_again(settings: Settings, app_url: str) -> Non
     assert done.returncode == 0, done.stderr
     assert json.loads(done.stdout)["previews"][0]["url"] == TIKTOK
     assert upstream_fetches(app_url) > fetched
+
+
+def test_language_reads_each_page_in_it(settings: Settings, origin: CorpusOrigin) -> None:
+    page = "https://www.nytimes.com/welcome/cli"
+    titles = {"": "Welcome", "fr": "Bienvenue", "pt-br": "Bem-vindo"}
+    origin.add_by_language(
+        page,
+        {
+            tag: f"<html><head><title>{title}</title></head></html>".encode()
+            for tag, title in titles.items()
+        },
+    )
+
+    done = run(settings, "preview", "--json", "--language", "PT-br", page)
+
+    assert done.returncode == 0, done.stderr
+    assert json.loads(done.stdout)["previews"][0]["title"] == "Bem-vindo"
+    assert origin.languages_for(page) == ["pt-BR"]  # BCP 47's canonical case goes upstream
+
+
+def test_a_language_that_is_not_a_tag_is_a_usage_error(settings: Settings) -> None:
+    done = run(settings, "preview", "--language", "not a tag", TIKTOK)
+
+    assert done.returncode == 2
+    assert "is not a BCP 47 language tag" in done.stderr
 
 
 def test_help_shows_flags_without_type_labels(settings: Settings) -> None:
