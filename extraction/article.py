@@ -21,7 +21,7 @@ from trafilatura.core import determine_returnstring
 from trafilatura.settings import Extractor, use_config
 from trafilatura.utils import load_html
 
-from extraction.text import collapse_whitespace
+from extraction.text import collapse_whitespace, reading_minutes
 
 logger = logging.getLogger(__name__)
 
@@ -30,8 +30,6 @@ logger = logging.getLogger(__name__)
 MAX_ARTICLE_CHARS: Final = 2_000_000
 # Trafilatura's own bound on the tree it builds (elements).
 MAX_TREE_SIZE: Final = 200_000
-# Words a reader reads in a minute, the usual figure for reading-time estimates.
-WORDS_PER_MINUTE: Final = 230
 # Article text shorter than this is chrome ("Sign in", a cookie notice), not an article.
 MIN_ARTICLE_CHARS: Final = 200
 MAX_AUTHORS: Final = 20
@@ -63,9 +61,7 @@ class Article:
 
     @property
     def reading_minutes(self) -> int | None:
-        if not self.words:
-            return None
-        return max(1, round(self.words / WORDS_PER_MINUTE))
+        return reading_minutes(self.words)
 
 
 def read_article(html: str, url: str) -> Article | None:

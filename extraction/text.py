@@ -12,6 +12,16 @@ _TAG: Final = re.compile(r"<[^<>]{0,200}>")
 _MAX_TAG_STRIPPED: Final = 20_000
 
 
+# Words an adult reads in a minute, the usual figure for reading-time estimates.
+WORDS_PER_MINUTE: Final = 230
+
+
+def reading_minutes(words: int, per_minute: int = WORDS_PER_MINUTE) -> int | None:
+    """Minutes to read `words` words, rounded up (None for no words): one rule for an
+    article, a PDF's text and a text file."""
+    return -(-words // per_minute) if words > 0 else None
+
+
 def collapse_whitespace(value: str) -> str:
     """Runs of whitespace (Unicode's, so NBSP too) as single spaces, ends trimmed."""
     return " ".join(value.split())

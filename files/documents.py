@@ -25,7 +25,6 @@ _MAX_TEXT: Final = 1000
 # The text served as `rawTextUrl`: what the first pages say, within a bound of its own.
 MAX_TEXT_PAGES: Final = 20
 MAX_DOCUMENT_TEXT: Final = 1_000_000
-WORDS_PER_MINUTE: Final = 230
 _MAX_LANG: Final = 35
 # D:YYYYMMDDHHmmSS with optional parts and an optional zone: D:20240102030405+01'00'
 _PDF_DATE: Final = re.compile(
@@ -140,8 +139,3 @@ def pdf_text(body: bytes) -> str | None:
         return None
     text = "\n\n".join(part.strip() for part in parts if part.strip())[:MAX_DOCUMENT_TEXT]
     return text or None
-
-
-def reading_minutes(text: str) -> int:
-    """Minutes an adult needs for `text`, rounded up (at WORDS_PER_MINUTE)."""
-    return max(1, -(-len(text.split()) // WORDS_PER_MINUTE))

@@ -18,8 +18,9 @@ from dataclasses import dataclass
 
 from msgspec.structs import replace
 
+from extraction.text import reading_minutes
 from files.audio import read_audio
-from files.documents import pdf_text, read_document, reading_minutes
+from files.documents import pdf_text, read_document
 from files.formats import DOCUMENT_FORMATS, SVG_TYPE, TEXT_TYPES, subtype_name
 from files.images import read_image, svg_image
 from files.isolated import Isolation, run_isolated
@@ -126,7 +127,8 @@ def _document(body: FileBody) -> FileRead:
     document = read_document(body.media_type, body.data, truncated=body.partial)
     text = pdf_text(body.data) if document.page_count else None
     if text:
-        document = replace(document, estimated_reading_time_in_minutes=reading_minutes(text))
+        minutes = reading_minutes(len(text.split()))
+        document = replace(document, estimated_reading_time_in_minutes=minutes)
     cover: ImageRef | None = None
     if document.page_count and body.isolation:
         rendered = run_isolated(render_pages, body.data, body.isolation) or ()

@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import codecs
-import math
 from typing import Final
 
 from charset_normalizer import from_bytes
 
+from extraction.text import reading_minutes
 from model.record import TextFile
 
+# Plain text (notes, logs, code) is read slower than an article's prose.
 WORDS_PER_MINUTE: Final = 200
 MAX_TITLE_CHARS: Final = 200
 # Detection looks at a sample; the whole (bounded) body is then decoded with its answer.
@@ -25,7 +26,7 @@ def read_text(body: bytes, *, charset: str | None) -> tuple[TextFile, str | None
         encoding=encoding,
         lines_count=lines,
         words_count=words,
-        estimated_reading_time_in_minutes=math.ceil(words / WORDS_PER_MINUTE) if words else None,
+        estimated_reading_time_in_minutes=reading_minutes(words, WORDS_PER_MINUTE),
     )
     title = next((line.strip() for line in text.splitlines() if line.strip()), None)
     return record, title[:MAX_TITLE_CHARS] if title else None

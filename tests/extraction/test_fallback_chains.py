@@ -8,6 +8,7 @@ from datetime import UTC, datetime
 from extraction.article import read_article
 from extraction.metadata import PageMetadata, read_metadata
 from extraction.page import parse_page
+from extraction.text import reading_minutes
 
 URL = "https://news.example.com/2024/story"
 PARAGRAPH = (
@@ -157,7 +158,7 @@ def test_article_text_and_reading_time() -> None:
     assert article.markdown is not None
     assert article.html is not None
     assert "<script" not in article.html
-    assert article.reading_minutes == max(1, round(article.words / 230))
+    assert article.reading_minutes == -(-article.words // 230)  # rounded up
 
 
 def test_an_oversized_document_is_not_read() -> None:
@@ -182,3 +183,9 @@ def test_only_a_stray_quote_is_dropped_from_a_description() -> None:
     assert description("&quot; He said &quot;yes&quot;") == 'He said "yes"'
     assert description("&quot;Yes&quot; was his answer") == '"Yes" was his answer'
     assert description("“A whole quote”") == "“A whole quote”"
+
+
+def test_reading_time_is_one_rule_rounded_up() -> None:
+    assert reading_minutes(0) is None
+    assert [reading_minutes(words) for words in (1, 230, 231, 460, 461)] == [1, 1, 2, 2, 3]
+    assert reading_minutes(454, per_minute=200) == 3

@@ -64,7 +64,7 @@ async def test_a_page_gets_its_article_documents_and_declared_language(
     text = stored.body.decode()
     assert SENTENCE.strip()[:50] in text
     assert "Start Politik Sport" not in text
-    assert page.estimated_reading_time_in_minutes == max(1, round(len(text.split()) / 230))
+    assert page.estimated_reading_time_in_minutes == -(-len(text.split()) // 230)
 
 
 async def test_reading_past_the_deadline_keeps_the_fallback(backend: DirectBackend) -> None:
