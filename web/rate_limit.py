@@ -52,12 +52,9 @@ class Buckets(Protocol):
 
     budget: Budget
 
-    async def level(self, client: str) -> float:
-        """The client's level now (a full bucket for a client never seen)."""
-        ...
-
     async def take(self, client: str, points: float) -> float:
-        """Charge `points` (into debt if need be); return the level left."""
+        """Charge `points` (into debt if need be); return the level left (0 points: the level
+        now, a full bucket for a client never seen)."""
         ...
 
     async def admit(self, client: str) -> tuple[bool, float]:
@@ -75,9 +72,6 @@ class MemoryBuckets:
         self.budget = budget
         self._clock = clock
         self._buckets: dict[str, TokenBucket] = {}
-
-    async def level(self, client: str) -> float:
-        return self._bucket(client).refill(self._clock())
 
     async def take(self, client: str, points: float) -> float:
         return self._bucket(client).take(points, self._clock())

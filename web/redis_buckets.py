@@ -63,9 +63,6 @@ class RedisBuckets:
     def from_url(cls, url: str, budget: Budget) -> RedisBuckets:
         return cls(RedisLink.from_url(url), budget, owns_link=True)
 
-    async def level(self, client: str) -> float:
-        return await self.take(client, 0)
-
     async def take(self, client: str, points: float) -> float:
         answer = await self._run(client, points, "take")
         return await self.local.take(client, points) if answer is None else answer[1]

@@ -41,9 +41,9 @@ async def test_buckets_are_per_client_and_headers_say_when_they_are_full() -> No
     now = [0.0]
     buckets = MemoryBuckets(Budget(capacity=100, refill=10), clock=lambda: now[0])
     assert await buckets.take("key:a", 130) == -30
-    assert await buckets.level("key:b") == 100
+    assert await buckets.take("key:b", 0) == 100
     now[0] = 2.0
-    assert await buckets.level("key:a") == -10
+    assert await buckets.take("key:a", 0) == -10
     assert dict(limit_headers(buckets.budget, -10)) == {
         b"ratelimit-limit": b"100",
         b"ratelimit-remaining": b"0",
@@ -61,6 +61,6 @@ async def test_admission_takes_a_point_only_when_one_is_left() -> None:
     assert await buckets.admit("key:a") == (False, 0)
     now[0] = 1.0
     assert await buckets.admit("key:a") == (False, 0.5)
-    assert await buckets.level("key:a") == 0.5
+    assert await buckets.take("key:a", 0) == 0.5
     now[0] = 2.0
     assert await buckets.admit("key:a") == (True, 0)
