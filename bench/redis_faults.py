@@ -30,6 +30,7 @@ import tempfile
 import time
 from contextlib import AsyncExitStack
 from pathlib import Path
+from typing import Any
 
 import redis.asyncio
 
@@ -38,11 +39,37 @@ from tests.support.origin import CorpusOrigin, serve_corpus
 from tests.support.redis_server import RedisServer, redis_server
 
 
+def _batches(origin: CorpusOrigin, name: str, links: int) -> tuple[list[str], list[list[str]]]:
+    """`links` fresh pages on the origin, and the batches of 50 they are asked for in."""
+    urls = [add_page(origin, f"bench-{name}-{n}") for n in range(links)]
+    return urls, [urls[start : start + 50] for start in range(0, len(urls), 50)]
+
+
+def _outcome(
+    origin: CorpusOrigin,
+    urls: list[str],
+    results: list[list[dict[str, Any]] | BaseException],
+    sent: list[list[str]],
+) -> str:
+    """What a burst came to: `results[i]` answers the batch `sent[i]`."""
+    failed = sum(isinstance(result, BaseException) for result in results)
+    previewed = sum(
+        answer.get("title") == title_of(url)
+        for result, batch in zip(results, sent, strict=True)
+        if not isinstance(result, BaseException)
+        for answer, url in zip(result, batch, strict=True)
+    )
+    fetches = [origin.count(url) for url in urls]
+    return (
+        f"{previewed}/{sum(map(len, sent))} answers previewed, {failed} batches failed, "
+        f"origin fetches {sum(fetches)} (max {max(fetches)} per link)"
+    )
+
+
 async def cold_burst(
     server: RedisServer, origin: CorpusOrigin, work: Path, links: int, delay: float
 ) -> None:
-    urls = [add_page(origin, f"bench-burst-{n}") for n in range(links)]
-    batches = [urls[start : start + 50] for start in range(0, len(urls), 50)]
+    urls, batches = _batches(origin, "burst", links)
     async with AsyncExitStack() as stack:
         a = await stack.enter_async_context(instance("a", server.url, work / "data", origin))
         b = await stack.enter_async_context(instance("b", server.url, work / "data", origin))
@@ -58,53 +85,34 @@ async def cold_burst(
         results = await asyncio.gather(*first, *second, return_exceptions=True)
         took = time.monotonic() - started
         origin.delay = 0.0
-    failed_batches = sum(isinstance(result, BaseException) for result in results)
-    answered = [
-        (answer, url)
-        for result, batch in zip(results, batches * 2, strict=True)
-        if not isinstance(result, BaseException)
-        for answer, url in zip(result, batch, strict=True)
-    ]
-    previewed = sum(answer.get("title") == title_of(url) for answer, url in answered)
-    fetches = [origin.count(url) for url in urls]
     print(
         f"cold burst: {links} links x 2 instances, origin {delay:g}s: "
-        f"{previewed}/{2 * links} answers previewed, {failed_batches} batches failed, "
-        f"origin fetches {sum(fetches)} (max {max(fetches)} per link), {took:.1f}s"
+        f"{_outcome(origin, urls, results, batches * 2)}, {took:.1f}s"
     )
 
 
 async def restarted_redis(
     server: RedisServer, origin: CorpusOrigin, work: Path, links: int, delay: float
 ) -> None:
-    urls = [add_page(origin, f"bench-restart-{n}") for n in range(links)]
-    batches = [urls[start : start + 50] for start in range(0, len(urls), 50)]
+    urls, batches = _batches(origin, "restart", links)
+    sent = [batch for batch in batches for _ in (0, 1)]
     async with AsyncExitStack() as stack:
         a = await stack.enter_async_context(instance("ra", server.url, work / "r", origin))
         b = await stack.enter_async_context(instance("rb", server.url, work / "r", origin))
         origin.reset()
         origin.delay = delay
-        sent = [
+        tasks = [
             asyncio.create_task(previews(client.client, batch))
             for batch in batches
             for client in (a, b)
         ]
         await asyncio.sleep(delay / 2)
         await asyncio.to_thread(server.restart)
-        results = await asyncio.gather(*sent, return_exceptions=True)
+        results = await asyncio.gather(*tasks, return_exceptions=True)
         origin.delay = 0.0
-    failed_batches = sum(isinstance(result, BaseException) for result in results)
-    previewed = sum(
-        answer.get("title") == title_of(url)
-        for result, batch in zip(results, [b for b in batches for _ in (0, 1)], strict=True)
-        if not isinstance(result, BaseException)
-        for answer, url in zip(result, batch, strict=True)
-    )
-    fetches = [origin.count(url) for url in urls]
     print(
         f"redis restarted mid-burst: {links} links x 2 instances, origin {delay:g}s: "
-        f"{previewed}/{2 * links} answers previewed, {failed_batches} batches failed, "
-        f"origin fetches {sum(fetches)} (max {max(fetches)} per link)"
+        f"{_outcome(origin, urls, results, sent)}"
     )
 
 
