@@ -11,6 +11,8 @@ from __future__ import annotations
 import re
 import threading
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from typing import Any
 
 import httpx
@@ -31,6 +33,14 @@ query Cards($urls: [String!]!) {
 """
 
 MULTIPART = "multipart/mixed;deferSpec=20220824, application/json;q=0.9"
+
+
+@contextmanager
+def streamed(http: httpx.Client, urls: list[str]) -> Iterator[httpx.Response]:
+    """The STREAMED batch of `urls`, asked for as multipart/mixed."""
+    body = {"query": STREAMED, "variables": {"urls": urls}}
+    with http.stream("POST", "/graphql", json=body, headers={"accept": MULTIPART}) as response:
+        yield response
 
 
 def slow_page(origin: CorpusOrigin, host: str, name: str, seconds: float) -> tuple[str, str]:
@@ -67,12 +77,7 @@ def test_each_link_arrives_when_it_is_done_and_a_slow_one_holds_back_only_itself
     asked = [slow, fast, middle]
     with (
         httpx.Client(base_url=app_url, timeout=60) as http,
-        http.stream(
-            "POST",
-            "/graphql",
-            json={"query": STREAMED, "variables": {"urls": [url for url, _ in asked]}},
-            headers={"accept": MULTIPART},
-        ) as response,
+        streamed(http, [url for url, _ in asked]) as response,
     ):
         assert response.status_code == 200
         assert response.headers["content-type"].startswith("multipart/mixed")
@@ -126,12 +131,7 @@ def test_a_streamed_batch_costs_what_a_plain_one_does(
         before = int(
             http.post("/graphql", json={"query": "{ __typename }"}).headers["ratelimit-remaining"]
         )
-        with http.stream(
-            "POST",
-            "/graphql",
-            json={"query": STREAMED, "variables": {"urls": urls}},
-            headers={"accept": MULTIPART},
-        ) as response:
+        with streamed(http, urls) as response:
             assert len(streamed_items(list(parts(response)))) == 3
         after = int(
             http.post("/graphql", json={"query": "{ __typename }"}).headers["ratelimit-remaining"]
@@ -163,12 +163,7 @@ def test_a_client_leaving_mid_stream_cancels_the_fetch_only_it_wanted(
     url, _ = slow_page(origin, "example.com", "left-alone", 30.0)
     with (
         httpx.Client(base_url=app_url, timeout=60) as http,
-        http.stream(
-            "POST",
-            "/graphql",
-            json={"query": STREAMED, "variables": {"urls": [url]}},
-            headers={"accept": MULTIPART},
-        ) as response,
+        streamed(http, [url]) as response,
     ):
         reader = parts(response)  # kept: a reader dropped would close the stream
         first = next(reader)
@@ -194,12 +189,7 @@ def test_a_fetch_another_client_waits_for_carries_on_when_one_leaves(
 
     with (
         httpx.Client(base_url=app_url, timeout=60) as http,
-        http.stream(
-            "POST",
-            "/graphql",
-            json={"query": STREAMED, "variables": {"urls": [url]}},
-            headers={"accept": MULTIPART},
-        ) as response,
+        streamed(http, [url]) as response,
     ):
         reader = parts(response)  # kept: a reader dropped would close the stream
         next(reader)
@@ -272,12 +262,7 @@ def test_a_streamed_request_is_counted_once(origin: CorpusOrigin, app_url: str) 
     asked = [slow_page(origin, "kikobeats.com", f"counted-{n}", 0.05)[0] for n in range(3)]
     with (
         httpx.Client(base_url=app_url, timeout=60) as http,
-        http.stream(
-            "POST",
-            "/graphql",
-            json={"query": STREAMED, "variables": {"urls": asked}},
-            headers={"accept": MULTIPART},
-        ) as response,
+        streamed(http, asked) as response,
     ):
         assert len(streamed_items(list(parts(response)))) == 3
     # Counted as the request ends, once, however many parts it sent.
