@@ -103,24 +103,29 @@ def register(http: httpx.Client, query: str) -> httpx.Response:
     return http.post("/graphql", json=body)
 
 
-def test_a_query_over_the_size_limit_is_refused_and_not_stored(settings: Settings) -> None:
-    huge = long_query(0, 234 * 1024)  # within the body limit (256 KiB), over the query limit
-    with serve_app(settings) as url, httpx.Client(base_url=url, timeout=30) as http:
-        response = register(http, huge)
-        assert response.status_code == 400
-        assert codes(response.json()) == ["QUERY_TOO_LARGE"]
-        by_hash = http.post("/graphql", json=persisted(sha256(huge)))
-        assert codes(by_hash.json()) == ["PERSISTED_QUERY_NOT_FOUND"]
-
-
-def test_a_query_over_the_token_limit_is_refused_and_not_stored(settings: Settings) -> None:
-    many = "{ " + " ".join(f"a{i}: __typename" for i in range(50)) + " }"  # 152 tokens
-    limited = settings.model_copy(update={"max_query_tokens": 100})
+@pytest.mark.parametrize(
+    ("query", "limits", "code"),
+    [
+        # Within the body limit (256 KiB), over the query limit.
+        (long_query(0, 234 * 1024), {}, "QUERY_TOO_LARGE"),
+        # 152 tokens.
+        (
+            "{ " + " ".join(f"a{i}: __typename" for i in range(50)) + " }",
+            {"max_query_tokens": 100},
+            "TOO_MANY_TOKENS",
+        ),
+    ],
+    ids=["size", "tokens"],
+)
+def test_a_query_over_a_limit_is_refused_and_not_stored(
+    settings: Settings, query: str, limits: dict[str, int], code: str
+) -> None:
+    limited = settings.model_copy(update=limits)
     with serve_app(limited) as url, httpx.Client(base_url=url, timeout=30) as http:
-        response = register(http, many)
+        response = register(http, query)
         assert response.status_code == 400
-        assert codes(response.json()) == ["TOO_MANY_TOKENS"]
-        by_hash = http.post("/graphql", json=persisted(sha256(many)))
+        assert codes(response.json()) == [code]
+        by_hash = http.post("/graphql", json=persisted(sha256(query)))
         assert codes(by_hash.json()) == ["PERSISTED_QUERY_NOT_FOUND"]
 
 
