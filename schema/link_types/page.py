@@ -45,8 +45,8 @@ class PageDetails:
         "name=theme-color>`), as the page writes it (usually `#RRGGBB`), for a card's accent."
     )
     estimated_reading_time_in_minutes: int | None = strawberry.field(
-        description="Minutes a reader needs for the main text, at 230 words a minute; null "
-        "when the page has no article text."
+        description="Minutes a reader needs for the main text, at 230 words a minute, "
+        "rounded up; null when the page has no article text."
     )
     raw_text_url: str | None = strawberry.field(
         description="A URL of this service serving the page's main text as plain text "
